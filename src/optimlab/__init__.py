@@ -1,0 +1,61 @@
+"""optimlab: optimizers from gradient descent to Adam, with PyTorch's semantics.
+
+The package behind the executable book on Adam: optimizers (:mod:`optimlab.optimizers`),
+learning-rate schedules (:mod:`optimlab.schedules`), test functions
+(:mod:`optimlab.functions`), the run loop (:func:`run`), gradient clipping, and figures and
+animations of trajectories (:mod:`optimlab.plotting`).
+
+Example:
+    >>> import optimlab as ol
+    >>> q = ol.functions.ill_conditioned_quadratic
+    >>> xs = ol.run(ol.adam(lr=0.2), q.grad, [9, -3], 100)
+    >>> xs.shape
+    (101, 2)
+"""
+
+from . import functions, schedules
+from .clipping import clip_by_global_norm, clip_by_value
+from .loop import DivergenceWarning, Trace, run, trace
+from .optimizers import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    EWMAMomentum,
+    Optimizer,
+    RMSprop,
+    State,
+    adagrad,
+    adam,
+    adamw,
+    ewma_momentum,
+    rmsprop,
+    sgd,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "functions",
+    "schedules",
+    "run",
+    "trace",
+    "Trace",
+    "DivergenceWarning",
+    "clip_by_global_norm",
+    "clip_by_value",
+    "Optimizer",
+    "State",
+    "SGD",
+    "EWMAMomentum",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "sgd",
+    "ewma_momentum",
+    "adagrad",
+    "rmsprop",
+    "adam",
+    "adamw",
+]

@@ -1,0 +1,77 @@
+"""Gradient clipping, as wrappers of a gradient function (usable with every optimizer).
+
+Example:
+    >>> import optimlab as ol
+    >>> cliff = ol.functions.cliff
+    >>> steep = cliff.grad([0.0, 0.0])
+    >>> float(abs(steep[0])) > 90
+    True
+    >>> gentle = ol.clip_by_global_norm(cliff.grad, max_norm=1.0)([0.0, 0.0])
+    >>> round(float(abs(gentle[0])), 6)
+    1.0
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["clip_by_global_norm", "clip_by_value"]
+
+Gradient = Callable[[np.ndarray], np.ndarray]
+
+
+def _finite_positive(name: str, value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number; got {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+    return number
+
+
+def clip_by_global_norm(grad: Gradient, max_norm: float) -> Gradient:
+    r"""Wrap ``grad`` so its Euclidean norm never exceeds ``max_norm``.
+
+    As ``torch.nn.utils.clip_grad_norm_``: the gradient is scaled by
+    :math:`\min\big(1, c / (\lVert g \rVert_2 + 10^{-6})\big)`, which keeps its direction.
+
+    Example:
+        >>> import numpy as np
+        >>> clipped = clip_by_global_norm(lambda x: np.array([30.0, 40.0]), max_norm=5.0)
+        >>> clipped(np.zeros(2)).round(6).tolist()
+        [3.0, 4.0]
+    """
+    max_norm = _finite_positive("max_norm", max_norm)
+    if not callable(grad):
+        raise ValueError(f"grad must be callable; got {grad!r}")
+
+    def clipped(x):
+        g = np.asarray(grad(x), dtype=np.float64)
+        scale = max_norm / (np.linalg.norm(g) + 1e-6)
+        return g * scale if scale < 1 else g
+
+    return clipped
+
+
+def clip_by_value(grad: Gradient, clip_value: float) -> Gradient:
+    """Wrap ``grad`` so every coordinate lies in ``[-clip_value, clip_value]``.
+
+    As ``torch.nn.utils.clip_grad_value_``; unlike norm clipping this can change the direction.
+
+    Example:
+        >>> import numpy as np
+        >>> clip_by_value(lambda x: np.array([0.5, -40.0]), 1.0)(np.zeros(2)).tolist()
+        [0.5, -1.0]
+    """
+    clip_value = _finite_positive("clip_value", clip_value)
+    if not callable(grad):
+        raise ValueError(f"grad must be callable; got {grad!r}")
+
+    def clipped(x):
+        return np.clip(np.asarray(grad(x), dtype=np.float64), -clip_value, clip_value)
+
+    return clipped
