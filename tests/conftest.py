@@ -1,0 +1,29 @@
+"""Shared fixtures: the built book, made once per test session with the README's command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """Build the book with `make book` (warnings as errors, every page executed) and return
+    the folder of the built HTML. Set OPTIMLAB_SKIP_BUILD=1 to test an existing build."""
+    if os.environ.get("OPTIMLAB_SKIP_BUILD") != "1":
+        result = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(
+                "`make book` failed (exit {}):\n{}\n{}".format(
+                    result.returncode, result.stdout[-6000:], result.stderr[-6000:]
+                )
+            )
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"no built site at {HTML}")
+    return HTML
