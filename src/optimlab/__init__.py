@@ -15,6 +15,7 @@ Example:
 
 from . import functions, schedules
 from .clipping import clip_by_global_norm, clip_by_value
+from .grid import run_grid
 from .loop import DivergenceWarning, Trace, run, trace
 from .optimizers import (
     SGD,
@@ -39,6 +40,7 @@ __all__ = [
     "functions",
     "schedules",
     "run",
+    "run_grid",
     "trace",
     "Trace",
     "DivergenceWarning",

@@ -1,0 +1,91 @@
+"""run_grid: a batch of runs gives, row by row, what optimlab.run gives one run at a time."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import optimlab as ol
+from optimlab.functions import himmelblau, ill_conditioned_quadratic, rosenbrock
+
+
+def _one_at_a_time(optimizers, grad, x0, steps):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", ol.DivergenceWarning)
+        return [ol.run(opt, grad, x0, steps) for opt in optimizers]
+
+
+@pytest.mark.parametrize(
+    "optimizers",
+    [
+        [ol.adam(lr=lr, betas=(b1, b2)) for lr in (0.01, 0.3) for b1 in (0.0, 0.9)
+         for b2 in (0.9, 0.999)],
+        [ol.adamw(lr=0.05, weight_decay=wd) for wd in (0.0, 0.1, 1.0)],
+        [ol.adam(lr=lr, weight_decay=0.1, amsgrad=True) for lr in (0.01, 0.2)],
+        [ol.ewma_momentum(lr=lr, beta=b) for lr in (0.01, 0.1) for b in (0.5, 0.9, 0.99)],
+        [ol.rmsprop(lr=lr, alpha=a) for lr in (0.01, 0.1) for a in (0.9, 0.99)],
+        [ol.adagrad(lr=lr) for lr in (0.1, 0.5, 2.0)],
+        [ol.sgd(lr=lr, momentum=0.9) for lr in (0.001, 0.01)],
+    ],
+    ids=["adam", "adamw", "amsgrad", "ewma", "rmsprop", "adagrad", "sgd-lr"],
+)
+@pytest.mark.parametrize("function", [ill_conditioned_quadratic, rosenbrock, himmelblau],
+                         ids=lambda f: f.name)
+def test_each_row_matches_a_separate_run(optimizers, function):
+    batch = ol.run_grid(optimizers, function.grad, function.start, 40)
+    assert batch.shape == (41, len(optimizers), 2)
+    for k, single in enumerate(_one_at_a_time(optimizers, function.grad, function.start, 40)):
+        np.testing.assert_allclose(batch[: len(single), k], single, rtol=1e-12, atol=1e-12)
+
+
+def test_a_diverging_run_is_nan_from_the_step_where_run_stops():
+    q = ill_conditioned_quadratic
+    optimizers = [ol.sgd(lr=0.1), ol.sgd(lr=1.0)]  # 1.0 > 2/10: x2 grows 9-fold a step
+    batch = ol.run_grid(optimizers, q.grad, q.start, 400)
+    stable, unstable = _one_at_a_time(optimizers, q.grad, q.start, 400)
+    assert len(stable) == 401 and len(unstable) < 401
+    assert np.isfinite(batch[:, 0]).all()
+    np.testing.assert_array_equal(batch[: len(unstable), 1], unstable)
+    assert np.isnan(batch[len(unstable):, 1]).all()
+
+
+def test_a_shared_schedule_is_allowed_and_different_schedules_are_refused():
+    q = ill_conditioned_quadratic
+    schedule = ol.schedules.cosine_decay(0.2, total_steps=50)
+    optimizers = [ol.adam(lr=schedule, betas=(b1, 0.999)) for b1 in (0.5, 0.9)]
+    batch = ol.run_grid(optimizers, q.grad, q.start, 50)
+    np.testing.assert_allclose(batch[:, 1], ol.run(optimizers[1], q.grad, q.start, 50))
+    other = ol.adam(lr=ol.schedules.constant(0.1))
+    with pytest.raises(ValueError, match="lr"):
+        ol.run_grid([optimizers[0], other], q.grad, q.start, 5)
+
+
+def test_hyperparameters_the_update_branches_on_cannot_vary():
+    q = ill_conditioned_quadratic
+    with pytest.raises(ValueError, match="momentum"):
+        ol.run_grid([ol.sgd(lr=0.1, momentum=m) for m in (0.5, 0.9)], q.grad, q.start, 3)
+    with pytest.raises(ValueError, match="weight_decay"):  # Adam adds λx only if λ != 0
+        ol.run_grid([ol.adam(weight_decay=w) for w in (0.0, 0.1)], q.grad, q.start, 3)
+    with pytest.raises(ValueError, match="amsgrad"):
+        ol.run_grid([ol.adam(amsgrad=False), ol.adam(amsgrad=True)], q.grad, q.start, 3)
+
+
+@pytest.mark.parametrize(
+    "optimizers, x0, steps, name",
+    [
+        ([], [1.0, 2.0], 3, "optimizers"),
+        ([ol.adam(), ol.adamw()], [1.0, 2.0], 3, "optimizers"),
+        ([ol.adam(), "adam"], [1.0, 2.0], 3, "optimizers"),
+        ([ol.adam()], [1.0, np.inf], 3, "x0"),
+        ([ol.adam()], [1.0, 2.0], -1, "steps"),
+        ([ol.adam()], [1.0, 2.0], 2.5, "steps"),
+    ],
+)
+def test_bad_arguments_are_named(optimizers, x0, steps, name):
+    with pytest.raises(ValueError, match=name):
+        ol.run_grid(optimizers, ill_conditioned_quadratic.grad, x0, steps)
+
+
+def test_a_gradient_of_the_wrong_shape_is_refused():
+    with pytest.raises(ValueError, match="grad"):
+        ol.run_grid([ol.adam(), ol.adam(lr=0.1)], lambda x: x[0], [1.0, 2.0], 3)
