@@ -13,7 +13,7 @@ Example:
     (101, 2)
 """
 
-from . import functions, schedules
+from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
 from .grid import run_grid
 from .loop import DivergenceWarning, Trace, run, trace
@@ -38,6 +38,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "functions",
+    "mlp",
     "schedules",
     "run",
     "run_grid",
