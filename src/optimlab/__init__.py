@@ -17,6 +17,7 @@ from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
 from .grid import run_grid
 from .loop import DivergenceWarning, Trace, run, trace
+from .plotting import Animation, animate, plot_loss, plot_paths, plot_surface
 from .optimizers import (
     SGD,
     Adagrad,
@@ -61,4 +62,9 @@ __all__ = [
     "rmsprop",
     "adam",
     "adamw",
+    "animate",
+    "Animation",
+    "plot_surface",
+    "plot_paths",
+    "plot_loss",
 ]
