@@ -1,0 +1,229 @@
+"""Regenerate the PyTorch reference trajectories in ``torch_trajectories.json``.
+
+Run by hand, in an environment that has PyTorch (never the book's or the package's
+environment: torch is not a dependency of optimlab, and the tests only read the fixture):
+
+    python3 -m venv /tmp/torchvenv
+    /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
+    /tmp/torchvenv/bin/python tests/reference/generate.py
+
+The fixture was produced with PyTorch 2.13.0 (CPU build), float64 throughout. Each case runs
+one ``torch.optim`` optimizer on one function, with the gradient computed by autograd, and
+records every iterate. The case also records everything ``tests/test_reference.py`` needs to
+repeat the run with optimlab: the optimizer's name and keyword arguments (the same names in
+both libraries), the function (an optimlab test function by name, or a function the test
+defines by the same formula: ``diagonal_quadratic`` with its curvatures, the
+``rosenbrock_chain`` of scipy.optimize.rosen in ``dimension`` variables), the start, the number
+of steps, the learning-rate schedule and the gradient clipping, if any, and the learning rate
+torch used at every step.
+
+Schedules: ``step_decay``, ``exponential_decay`` and ``cosine_decay`` are driven here by
+torch's own ``StepLR``, ``ExponentialLR`` and ``CosineAnnealingLR`` (so the fixture also shows
+that optimlab's formulas equal torch's schedulers); ``warmup_cosine`` has no torch scheduler
+and is written out below from its definition, setting ``group["lr"]`` before each step.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import torch
+
+OUTPUT = Path(__file__).with_name("torch_trajectories.json")
+
+QUADRATIC = {"name": "ill_conditioned_quadratic"}
+ROSENBROCK = {"name": "rosenbrock"}
+CLIFF = {"name": "cliff"}
+DIAGONAL_5D = {"name": "diagonal_quadratic", "curvatures": [0.05, 0.5, 1.0, 4.0, 20.0]}
+CHAIN_3D = {"name": "rosenbrock_chain", "dimension": 3}
+
+
+def objective(function: dict, x: torch.Tensor) -> torch.Tensor:
+    """The function named in a case, written in torch for autograd."""
+    name = function["name"]
+    if name == "ill_conditioned_quadratic":
+        return 0.1 * x[0] ** 2 + 5.0 * x[1] ** 2
+    if name == "rosenbrock":
+        return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+    if name == "cliff":
+        return 0.05 * ((x[0] - 3) ** 2 + x[1] ** 2) + 5.0 * (1 - torch.tanh(20.0 * x[0]))
+    if name == "diagonal_quadratic":
+        curvatures = torch.tensor(function["curvatures"], dtype=torch.float64)
+        return 0.5 * torch.sum(curvatures * x**2)
+    if name == "rosenbrock_chain":
+        return torch.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    raise ValueError(f"unknown function {name!r}")
+
+
+def warmup_cosine(peak, warmup_steps, total_steps, min_lr=0.0):
+    """Linear warm-up over ``warmup_steps`` steps, then half a cosine down to ``min_lr``."""
+
+    def rate(t):
+        if t <= warmup_steps:
+            return peak * t / warmup_steps
+        fraction = min(t - warmup_steps, total_steps - warmup_steps) / (total_steps - warmup_steps)
+        return min_lr + (peak - min_lr) * (1 + math.cos(math.pi * fraction)) / 2
+
+    return rate
+
+
+TORCH_SCHEDULERS = {
+    "step_decay": ("StepLR", lambda a: {"step_size": a["step_size"], "gamma": a["gamma"]}),
+    "exponential_decay": ("ExponentialLR", lambda a: {"gamma": a["gamma"]}),
+    "cosine_decay": ("CosineAnnealingLR",
+                     lambda a: {"T_max": a["total_steps"], "eta_min": a.get("min_lr", 0.0)}),
+}
+
+
+def run_case(case: dict) -> dict:
+    x = torch.tensor(case["x0"], dtype=torch.float64, requires_grad=True)
+    optimizer_class = getattr(torch.optim, case["optimizer"])
+    kwargs = dict(case["kwargs"])
+    schedule = case.get("schedule")
+    rate = None
+    scheduler = None
+    if schedule is not None:
+        arguments = schedule["arguments"]
+        if schedule["name"] in TORCH_SCHEDULERS:
+            scheduler_name, translate = TORCH_SCHEDULERS[schedule["name"]]
+            kwargs["lr"] = arguments["lr"]
+        else:
+            rate = warmup_cosine(**arguments)
+            kwargs["lr"] = rate(1)
+    optimizer = optimizer_class([x], **kwargs)
+    if schedule is not None and rate is None:
+        scheduler = getattr(torch.optim.lr_scheduler, scheduler_name)(
+            optimizer, **translate(schedule["arguments"]))
+    clip = case.get("clip")
+    trajectory = [x.detach().tolist()]
+    rates = []
+    for t in range(1, case["steps"] + 1):
+        if rate is not None:
+            optimizer.param_groups[0]["lr"] = rate(t)
+        optimizer.zero_grad()
+        objective(case["function"], x).backward()
+        if clip is not None and clip["kind"] == "norm":
+            torch.nn.utils.clip_grad_norm_([x], clip["max_norm"])
+        elif clip is not None and clip["kind"] == "value":
+            torch.nn.utils.clip_grad_value_([x], clip["clip_value"])
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        trajectory.append(x.detach().tolist())
+    return {**case, "lrs": rates, "trajectory": trajectory}
+
+
+def case(name, optimizer, kwargs, function, x0, steps, schedule=None, clip=None):
+    spec = {"name": name, "optimizer": optimizer, "kwargs": kwargs, "function": function,
+            "x0": x0, "steps": steps}
+    if schedule is not None:
+        spec["schedule"] = schedule
+    if clip is not None:
+        spec["clip"] = clip
+    return spec
+
+
+def cases() -> list[dict]:
+    q0, r0, d0, c0 = [9.0, -3.0], [-1.2, 1.0], [3.0, -2.0, 1.5, -1.0, 0.5], [-1.2, 1.0, 0.8]
+    out = []
+    # SGD: every option, on the quadratic, Rosenbrock and the 5-D quadratic.
+    sgd_options = {
+        "plain": {"lr": 0.09},
+        "momentum": {"lr": 0.02, "momentum": 0.9},
+        "dampening": {"lr": 0.05, "momentum": 0.8, "dampening": 0.3},
+        "nesterov": {"lr": 0.02, "momentum": 0.9, "nesterov": True},
+        "weight_decay": {"lr": 0.05, "weight_decay": 0.1},
+        "momentum_weight_decay": {"lr": 0.02, "momentum": 0.5, "weight_decay": 0.2},
+    }
+    for label, kwargs in sgd_options.items():
+        out.append(case(f"sgd_{label}_quadratic", "SGD", kwargs, QUADRATIC, q0, 60))
+    out.append(case("sgd_momentum_rosenbrock", "SGD", {"lr": 1e-3, "momentum": 0.9},
+                    ROSENBROCK, r0, 80))
+    out.append(case("sgd_nesterov_diagonal5", "SGD",
+                    {"lr": 0.04, "momentum": 0.7, "nesterov": True}, DIAGONAL_5D, d0, 50))
+    # Adagrad.
+    adagrad_options = {
+        "default": {"lr": 0.5},
+        "lr_decay": {"lr": 0.5, "lr_decay": 0.05},
+        "initial_accumulator_value": {"lr": 0.5, "initial_accumulator_value": 2.0},
+        "weight_decay": {"lr": 0.5, "weight_decay": 0.3},
+        "eps": {"lr": 0.5, "eps": 0.5},
+    }
+    for label, kwargs in adagrad_options.items():
+        out.append(case(f"adagrad_{label}_quadratic", "Adagrad", kwargs, QUADRATIC, q0, 60))
+    out.append(case("adagrad_default_rosenbrock", "Adagrad", {"lr": 0.3}, ROSENBROCK, r0, 80))
+    # RMSprop.
+    rmsprop_options = {
+        "default": {"lr": 0.05},
+        "centered": {"lr": 0.05, "centered": True},
+        "momentum": {"lr": 0.02, "momentum": 0.8},
+        "centered_momentum": {"lr": 0.02, "momentum": 0.8, "centered": True, "alpha": 0.9},
+        "weight_decay": {"lr": 0.05, "weight_decay": 0.2, "eps": 1e-4},
+    }
+    for label, kwargs in rmsprop_options.items():
+        out.append(case(f"rmsprop_{label}_quadratic", "RMSprop", kwargs, QUADRATIC, q0, 60))
+    out.append(case("rmsprop_centered_rosenbrock_chain3", "RMSprop",
+                    {"lr": 0.005, "centered": True}, CHAIN_3D, c0, 60))
+    # Adam and AdamW.
+    adam_options = {
+        "default": {"lr": 0.2},
+        "amsgrad": {"lr": 0.2, "amsgrad": True},
+        "weight_decay": {"lr": 0.2, "weight_decay": 0.5},
+        "eps_betas": {"lr": 0.3, "betas": [0.5, 0.9], "eps": 0.1},
+    }
+    for label, kwargs in adam_options.items():
+        out.append(case(f"adam_{label}_quadratic", "Adam", kwargs, QUADRATIC, q0, 60))
+    out.append(case("adam_default_rosenbrock", "Adam", {"lr": 0.1}, ROSENBROCK, r0, 100))
+    out.append(case("adam_amsgrad_rosenbrock_chain3", "Adam",
+                    {"lr": 0.02, "amsgrad": True, "betas": [0.8, 0.99]}, CHAIN_3D, c0, 60))
+    out.append(case("adam_default_diagonal5", "Adam", {"lr": 0.1}, DIAGONAL_5D, d0, 50))
+    out.append(case("adamw_default_quadratic", "AdamW", {"lr": 0.2}, QUADRATIC, q0, 60))
+    out.append(case("adamw_weight_decay_amsgrad_quadratic", "AdamW",
+                    {"lr": 0.2, "weight_decay": 0.3, "amsgrad": True}, QUADRATIC, q0, 60))
+    out.append(case("adamw_weight_decay_rosenbrock", "AdamW",
+                    {"lr": 0.05, "weight_decay": 0.1}, ROSENBROCK, r0, 60))
+    # Schedules: torch's schedulers where optimlab's formula is meant to match one.
+    out.append(case("sgd_step_decay_quadratic", "SGD", {"momentum": 0.5}, QUADRATIC, q0, 60,
+                    schedule={"name": "step_decay",
+                              "arguments": {"lr": 0.09, "step_size": 15, "gamma": 0.5}}))
+    out.append(case("adam_exponential_decay_quadratic", "Adam", {}, QUADRATIC, q0, 60,
+                    schedule={"name": "exponential_decay",
+                              "arguments": {"lr": 0.5, "gamma": 0.95}}))
+    out.append(case("adam_cosine_decay_rosenbrock", "Adam", {}, ROSENBROCK, r0, 61,
+                    schedule={"name": "cosine_decay",
+                              "arguments": {"lr": 0.1, "total_steps": 60, "min_lr": 0.001}}))
+    out.append(case("rmsprop_cosine_decay_quadratic", "RMSprop", {}, QUADRATIC, q0, 41,
+                    schedule={"name": "cosine_decay",
+                              "arguments": {"lr": 0.1, "total_steps": 40}}))
+    out.append(case("adamw_warmup_cosine_quadratic", "AdamW", {"weight_decay": 0.05},
+                    QUADRATIC, q0, 60,
+                    schedule={"name": "warmup_cosine",
+                              "arguments": {"peak": 0.5, "warmup_steps": 10,
+                                            "total_steps": 50, "min_lr": 0.01}}))
+    # Gradient clipping on the cliff, where it matters.
+    out.append(case("sgd_clip_norm_cliff", "SGD", {"lr": 0.5}, CLIFF, [-0.3, 2.0], 60,
+                    clip={"kind": "norm", "max_norm": 1.0}))
+    out.append(case("adam_clip_norm_cliff", "Adam", {"lr": 0.1}, CLIFF, [-0.3, 2.0], 60,
+                    clip={"kind": "norm", "max_norm": 2.0}))
+    out.append(case("sgd_clip_value_cliff", "SGD", {"lr": 0.5}, CLIFF, [-0.3, 2.0], 60,
+                    clip={"kind": "value", "clip_value": 0.5}))
+    return out
+
+
+def main():
+    torch.set_default_dtype(torch.float64)
+    fixture = {
+        "generator": "tests/reference/generate.py",
+        "torch_version": torch.__version__,
+        "dtype": "float64",
+        "cases": [run_case(spec) for spec in cases()],
+    }
+    OUTPUT.write_text(json.dumps(fixture, indent=1) + "\n")
+    print(f"wrote {len(fixture['cases'])} cases to {OUTPUT} with torch {torch.__version__}")
+
+
+if __name__ == "__main__":
+    main()
