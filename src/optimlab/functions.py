@@ -234,7 +234,10 @@ def _cliff_value(x):
 
 def _cliff_gradient(x):
     x1, x2 = x[..., 0], x[..., 1]
-    wall = -_CLIFF_HEIGHT * _CLIFF_SHARPNESS / np.cosh(_CLIFF_SHARPNESS * x1) ** 2
+    # sech²(u) = 4 e^{-2|u|} / (1 + e^{-2|u|})², which cannot overflow (1 / cosh² would, and
+    # warn, once a thrown iterate lands beyond |x1| ≈ 35).
+    decay = np.exp(-2.0 * np.abs(_CLIFF_SHARPNESS * x1))
+    wall = -_CLIFF_HEIGHT * _CLIFF_SHARPNESS * 4.0 * decay / (1.0 + decay) ** 2
     return np.stack([0.1 * (x1 - 3.0) + wall, 0.1 * x2], axis=-1)
 
 
@@ -248,10 +251,11 @@ cliff = TestFunction(
     gradient=_cliff_gradient,
     minima=np.array([[3.0, 0.0]]),
     window=((-6.0, 8.0), (-4.0, 4.0)),
-    start=(-5.0, 2.0),
+    start=(-4.75, 2.0),
 )
 """A shallow bowl cut by a cliff ten units high at x1 = 0, where the gradient reaches 100:
-the landscape on which gradient clipping earns its keep."""
+the landscape on which gradient clipping earns its keep. From the suggested start, gradient
+descent with learning rate 1 lands on the cliff at step 10 and is thrown about 100 units."""
 
 ALL = (ill_conditioned_quadratic, rosenbrock, beale, himmelblau, saddle, cliff)
 """Every noise-free test function in this module."""
