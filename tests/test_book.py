@@ -96,6 +96,7 @@ def test_editing_the_package_re_executes_pages_on_the_next_build(tmp_path):
         shutil.copy2(ROOT / name, book / name)
     shutil.copytree(ROOT / "src", book / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (book / "book").mkdir()
     shutil.copy2(ROOT / "book" / "references.bib", book / "book" / "references.bib")
     (book / "book" / "probe.md").write_text(PROBE_PAGE)

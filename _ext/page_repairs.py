@@ -1,0 +1,46 @@
+"""Sphinx extension: repairs to what the toolchain writes into every HTML page.
+
+Each repair fixes a fault the browser tests (tests/test_browser.py) found in pages built by
+Jupyter Book 1.0.4 with Sphinx 7.4; each would otherwise be seen by readers.
+"""
+
+from __future__ import annotations
+
+DEPRECATED_ENTRY_ROLE = 'role="doc-biblioentry"'
+
+
+def _relabel_bibliography_entries(app, pagename, templatename, context, doctree):
+    """Docutils marks each bibliography entry with the DPUB-ARIA role ``doc-biblioentry``
+    inside a ``role="list"`` container. That role is deprecated (DPUB-ARIA 1.1), so screen
+    readers and axe-core no longer count the entries as items of the list, and the list is
+    announced as empty (axe rule ``aria-required-children``, critical). Each entry gets the
+    plain ``listitem`` role instead."""
+    body = context.get("body")
+    if body and DEPRECATED_ENTRY_ROLE in body:
+        context["body"] = body.replace(DEPRECATED_ENTRY_ROLE, 'role="listitem"')
+
+
+def _drop_repeated_inline_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe registers its inline configuration script (``const THEBE_JS_URL = ...``)
+    with the file name None, which Sphinx's builder keeps apart from the same script registered
+    as '' (no file), so the page gets it twice and the browser throws "Identifier
+    'THEBE_JS_URL' has already been declared" on every page. Keep the first copy of each
+    inline script."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for script in scripts:
+        body = getattr(script, "attributes", {}).get("body") if not script.filename else None
+        if body is not None:
+            if body in seen:
+                continue
+            seen.add(body)
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def setup(app):
+    app.connect("html-page-context", _relabel_bibliography_entries)
+    app.connect("html-page-context", _drop_repeated_inline_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
