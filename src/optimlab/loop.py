@@ -77,6 +77,11 @@ def trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
         >>> tr.xs.shape, tr.grads.shape, len(tr.states), tr.states[-1].t
         ((4, 2), (3, 2), 3, 3)
     """
+    return _trace(optimizer, grad, x0, steps)
+
+
+def _trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
+    # Shared by trace() and run(), so that stacklevel=3 below names the line that called either.
     if not isinstance(optimizer, Optimizer):
         raise ValueError(f"optimizer must be an optimlab optimizer; got {optimizer!r}")
     if not callable(grad):
@@ -90,10 +95,14 @@ def trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
     state = optimizer.init(x)
     states = []
     for t in range(1, steps + 1):
-        g = _check_gradient(grad(x.copy()), x, t)
-        if t == 1 and not np.all(np.isfinite(g)):
-            raise ValueError(f"grad must be finite at x0; got {g.tolist()} at x0={x.tolist()}")
-        x, state = optimizer.step(x, g, state)
+        # Overflow is how a divergent run ends: the DivergenceWarning below reports it once,
+        # in place of numpy's overflow and invalid-value warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            g = _check_gradient(grad(x.copy()), x, t)
+            if t == 1 and not np.all(np.isfinite(g)):
+                raise ValueError(
+                    f"grad must be finite at x0; got {g.tolist()} at x0={x.tolist()}")
+            x, state = optimizer.step(x, g, state)
         if not np.all(np.isfinite(x)):
             warnings.warn(
                 f"the iterate stopped being finite at step {t}; returning the {t} finite "
@@ -132,4 +141,4 @@ def run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> np.ndarray:
         >>> ol.run(ol.adam(lr=0.2), q.grad, [9, -3], 100)[-1].round(4).tolist()
         [-0.092, -0.0132]
     """
-    return trace(optimizer, grad, x0, steps).xs
+    return _trace(optimizer, grad, x0, steps).xs
