@@ -182,7 +182,10 @@ class MLP:
         """
         X = self._check_inputs(X)
         y = self._check_labels(y, X.shape[0])
-        layers = self.unflatten(params)
+        return self._loss_and_grad(self.unflatten(params), X, y)
+
+    def _loss_and_grad(self, layers, X, y) -> tuple[float, np.ndarray]:
+        """:meth:`loss_and_grad` on checked arguments (the mini-batch loop checks them once)."""
         hidden = self._forward(layers, X)
         z = hidden[-1]
         loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
@@ -280,7 +283,8 @@ class MinibatchGradient:
 
     def __call__(self, params) -> np.ndarray:
         rows = self._rng.choice(self.X.shape[0], size=self.batch_size, replace=False)
-        loss, grad = self.model.loss_and_grad(params, self.X[rows], self.y[rows])
+        layers = self.model.unflatten(params)
+        loss, grad = self.model._loss_and_grad(layers, self.X[rows], self.y[rows])
         self.losses.append(loss)
         return grad
 
