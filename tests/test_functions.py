@@ -180,9 +180,9 @@ def test_noisy_keeps_everything_but_the_gradient():
     assert "noisy" in wrapped.name and rosenbrock.name in wrapped.name
 
 
-@pytest.mark.parametrize("scale", [-0.1, float("nan"), float("inf")])
+@pytest.mark.parametrize("scale", [-0.1, float("nan"), float("inf"), "loud", None])
 def test_noisy_rejects_a_bad_scale(scale):
-    with pytest.raises(ValueError, match=rf"scale must be a finite number >= 0; got {scale}"):
+    with pytest.raises(ValueError, match=rf"^scale must be a finite number >= 0; got {scale!r}$"):
         noisy(rosenbrock, scale=scale)
 
 

@@ -156,6 +156,12 @@ def test_bad_schedule_arguments_raise_naming_parameter_and_value(make, name, val
         make(value)
 
 
+def test_numpy_integers_are_step_numbers_and_step_counts():
+    schedule = step_decay(1.0, step_size=np.int64(2), gamma=0.5)
+    assert [schedule(t) for t in np.arange(1, 6)] == [1.0, 1.0, 0.5, 0.5, 0.25]
+    assert warmup_cosine(1.0, np.int32(2), np.int64(4))(np.int64(2)) == 1.0
+
+
 def test_non_numeric_schedule_argument_is_a_value_error():
     with pytest.raises(ValueError, match="lr must be a number; got 'fast'"):
         constant("fast")

@@ -296,7 +296,11 @@ def noisy(function: TestFunction, scale: float = 1.0, seed: int = 0) -> TestFunc
     """
     if not isinstance(function, TestFunction):
         raise ValueError(f"function must be a TestFunction; got {function!r}")
-    if not np.isfinite(scale) or scale < 0:
+    try:
+        finite = np.isfinite(float(scale)) and float(scale) >= 0
+    except (TypeError, ValueError):
+        finite = False
+    if not finite:
         raise ValueError(f"scale must be a finite number >= 0; got {scale!r}")
     noise = _NoisyGradient(function.gradient, float(scale), seed)
     return replace(function, name=f"{function.name} (noisy, σ={scale:g})", gradient=noise)

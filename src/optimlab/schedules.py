@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 __all__ = ["constant", "step_decay", "exponential_decay", "cosine_decay", "warmup_cosine"]
@@ -29,16 +30,21 @@ def _positive(name: str, value, allow_zero: bool = False) -> float:
     return number
 
 
+def _is_integer(value) -> bool:
+    # numbers.Integral admits numpy integers too (as from np.arange), but not True/False.
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _steps(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if not _is_integer(value) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return value
+    return int(value)
 
 
 def _check_t(t) -> int:
-    if isinstance(t, bool) or not isinstance(t, int) or t < 1:
+    if not _is_integer(t) or t < 1:
         raise ValueError(f"t must be a step number >= 1; got {t!r}")
-    return t
+    return int(t)
 
 
 @dataclass(frozen=True)
