@@ -249,3 +249,23 @@ def test_log_levels_functions_get_log_spaced_contours():
     gaps = levels - function.minimum_value
     np.testing.assert_allclose(gaps[1:] / gaps[:-1], gaps[1] / gaps[0])
     assert matplotlib.get_backend()  # importing the module did not break the backend
+
+
+def test_a_path_that_stopped_early_ends_in_a_cross_and_loses_its_head():
+    long = ol.run(ol.adam(lr=0.5), QUADRATIC.grad, QUADRATIC.start, 10)
+    short = np.array([[9.0, -3.0], [7.0, -1.0]])
+    ax = ol.plot_paths(QUADRATIC, {"long": long, "short": short}).axes[0]
+    visible_at = [line for line in ax.lines if line.get_visible()
+                  and len(line.get_xdata()) == 1 and line.get_xdata()[0] == 7.0]
+    assert [line.get_marker() for line in visible_at] == ["X"]
+    assert any(text.get_text() == "step 10 / 10" for text in ax.texts)
+
+
+def test_a_path_leaving_through_a_corner_points_diagonally_out():
+    xs = np.array([[9.0, -3.0], [14.0, -9.0]])
+    ax = ol.plot_paths(QUADRATIC, {"out": xs}).axes[0]
+    (edge,) = [line for line in ax.lines
+               if line.get_visible() and line.get_transform() == ax.transAxes]
+    assert [float(edge.get_xdata()[0]), float(edge.get_ydata()[0])] == [1.0, 0.0]
+    # The triangle marker's angle: -45° (down and to the right), minus 90° for '^' pointing up.
+    assert edge.get_marker() == (3, 0, -135.0)
