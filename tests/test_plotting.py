@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import html
 import re
+import subprocess
 
 import imageio
+import imageio_ffmpeg
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -31,10 +33,23 @@ def movie(adam_path):
 
 
 def decode(mp4: bytes, tmp_path) -> list[np.ndarray]:
+    """Every frame of the video, decoded by imageio-ffmpeg's binary.
+
+    imageio_ffmpeg.read_frames would do, but it leaves its pipes open after a complete read
+    (a ResourceWarning under ``-W error``), so the decoder is called directly.
+    """
     path = tmp_path / "decoded.mp4"
     path.write_bytes(mp4)
-    with imageio.get_reader(path, format="ffmpeg") as reader:
-        return [frame for frame in reader]
+    frame_count, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
+    reader = imageio_ffmpeg.read_frames(str(path))
+    width, height = next(reader)["size"]
+    reader.close()  # stopped early, it closes its pipes
+    raw = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(path),
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+    assert len(frames) == frame_count
+    return list(frames)
 
 
 def test_video_decodes_with_one_frame_per_step_plus_the_held_end(movie, adam_path, tmp_path):
