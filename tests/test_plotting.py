@@ -284,3 +284,16 @@ def test_a_path_leaving_through_a_corner_points_diagonally_out():
     assert [float(edge.get_xdata()[0]), float(edge.get_ydata()[0])] == [1.0, 0.0]
     # The triangle marker's angle: -45° (down and to the right), minus 90° for '^' pointing up.
     assert edge.get_marker() == (3, 0, -135.0)
+
+
+def test_during_the_run_every_path_shows_its_head_and_no_end_cross():
+    paths = {"long": ol.run(ol.adam(lr=0.5), QUADRATIC.grad, QUADRATIC.start, 10),
+             "short": ol.run(ol.sgd(lr=0.1), QUADRATIC.grad, QUADRATIC.start, 4)}
+    figure, ax = plotting._new_figure(320)
+    scene = plotting._build_scene(ax, QUADRATIC, paths, None, animated=True)
+    for k, short_stopped in [(2, False), (4, True), (7, True), (10, True)]:
+        scene.show_step(k)
+        assert scene.heads[0].get_visible() and not scene.ends[0].get_visible()
+        assert scene.heads[1].get_visible() is not short_stopped
+        assert scene.ends[1].get_visible() is short_stopped
+        assert len(scene.lines[0].get_xdata()) == k + 1

@@ -231,7 +231,7 @@ class _Scene:
             last = min(k, len(xs) - 1)
             line.set_data(xs[: last + 1, 0], xs[: last + 1, 1])
             outside = _edge_position(self.ax, xs[last])
-            stopped = last < self.steps and k >= last
+            stopped = len(xs) - 1 < self.steps and k >= len(xs) - 1
             head.set_data([xs[last, 0]], [xs[last, 1]])
             head.set_visible(outside is None and not stopped)
             end.set_visible(outside is None and stopped)
