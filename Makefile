@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test clean venv
+.PHONY: book test clean venv binder-check
 
 venv: $(INSTALLED)
 
@@ -24,14 +24,37 @@ $(INSTALLED): requirements.txt pyproject.toml
 # the cache and Sphinx's environment are dropped and every page runs again.
 INPUTS_HASH = $$(find src requirements.txt pyproject.toml -type f ! -name '*.pyc' ! -path '*/__pycache__/*' ! -path '*.egg-info/*' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
 
+# The repository, issue, edit, Binder and live-code buttons and the Pages base URL need the
+# GitHub repository: `make book REPO=owner/name` (the CI workflow passes its GITHUB_REPOSITORY).
+# Without REPO the book is built from _config.yml alone and those buttons are left out.
+REPO ?=
+BOOK_CONFIG = $(if $(strip $(REPO)),_build/_config.repo.yml,_config.yml)
+
+# When the effective configuration changes (another REPO; an edited _config.yml, _toc.yml or
+# extension in _ext/), the HTML and Sphinx's environment are dropped so that no page keeps
+# links of the old one; executed outputs stay cached, as they do not depend on the configuration.
 book: $(INSTALLED)
 	@hash=$(INPUTS_HASH); \
 	if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$$hash" ]; then \
 	  echo "optimlab or the toolchain changed: re-executing every page"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees _build/html _build/jupyter_execute; \
 	fi; \
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going && \
-	echo "$$hash" > _build/.inputs-hash
+	mkdir -p _build; \
+	if [ -n "$(strip $(REPO))" ]; then \
+	  $(BIN)/python tools/book_config.py _config.yml '$(strip $(REPO))' $(BOOK_CONFIG) || exit 1; \
+	fi; \
+	config_hash=$$(cat $(BOOK_CONFIG) _toc.yml $$(find _ext -name '*.py' 2>/dev/null | LC_ALL=C sort) | sha256sum | cut -c1-64); \
+	if [ "$$(cat _build/.config-hash 2>/dev/null)" != "$$config_hash" ]; then \
+	  rm -rf _build/.doctrees _build/html; \
+	fi; \
+	$(BIN)/jupyter-book build . --config $(BOOK_CONFIG) --warningiserror --nitpick --keep-going && \
+	echo "$$hash" > _build/.inputs-hash && echo "$$config_hash" > _build/.config-hash
+
+# Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
+# what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab
+# must open Markdown with Jupytext's notebook view, and every page must run as a notebook there.
+binder-check: $(INSTALLED)
+	$(BIN)/python tests/binder_check.py
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

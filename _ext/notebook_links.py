@@ -1,0 +1,76 @@
+"""Sphinx extension: the page's notebook links, whether or not the build knows its repository.
+
+- Every notebook page offers its executed notebook (.ipynb) for download. sphinx-book-theme
+  does so only as a side effect of its launch buttons, which exist only when the build is
+  given a repository (make book REPO=owner/name); without one, the download went missing too.
+- On a page whose outputs came from the execution cache, myst-nb 1.4 writes the notebook
+  without them (it saves the notebook it read, not the one merged with the cached outputs), so
+  the download had empty cells after any cached build (CI restores the cache). The cached
+  outputs are merged back in before the file is offered.
+- Without live code (launch_buttons.thebe off), sphinx-thebe still writes its configuration
+  into every page, naming its own example repository (binder-examples/...). Nothing can start
+  it, but a page should not name a repository that is not the book's: the node is dropped.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+from docutils import nodes
+from jupyter_cache import get_cache
+
+THEBE_CONFIG = 'type="text/x-thebe-config"'
+
+
+def _thebe_enabled(app) -> bool:
+    launch = app.config.html_theme_options.get("launch_buttons", {}) or {}
+    return launch.get("thebe") is True
+
+
+def _drop_unused_thebe_config(app, doctree, docname):
+    if _thebe_enabled(app):
+        return
+    for node in list(doctree.findall(nodes.raw)):
+        if THEBE_CONFIG in node.astext() or node.astext().startswith("<script>kernelName ="):
+            node.parent.remove(node)
+
+
+def _with_cached_outputs(app, notebook):
+    """The notebook with the outputs the execution cache holds for it (unchanged if none)."""
+    if app.config.nb_execution_mode != "cache":
+        return notebook
+    folder = app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    if not Path(folder).exists():
+        return notebook
+    try:
+        _, merged = get_cache(folder).merge_match_into_notebook(notebook)
+    except KeyError:  # not in the cache: the notebook was executed in this build
+        return notebook
+    return merged
+
+
+def _offer_executed_notebook(app, pagename, templatename, context, doctree):
+    """Put the notebook myst-nb executed for this page, with its outputs, beside its source
+    in _sources/ (sphinx-book-theme copies the same file there when it has launch buttons)."""
+    if doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():
+        return
+    notebook = nbformat.read(executed, as_version=4)
+    if not any(cell.get("outputs") for cell in notebook.cells):
+        nbformat.write(_with_cached_outputs(app, notebook), executed)
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def setup(app):
+    # After sphinx-thebe's own doctree-resolved handler (default priority 500) has run.
+    app.connect("doctree-resolved", _drop_unused_thebe_config, priority=900)
+    # Before sphinx-book-theme builds its header buttons (priority 501).
+    app.connect("html-page-context", _offer_executed_notebook, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
