@@ -29,7 +29,10 @@ import json
 import math
 from pathlib import Path
 
-import torch
+try:
+    import torch
+except ImportError:  # pytest --doctest-modules imports this file where torch is absent
+    torch = None
 
 OUTPUT = Path(__file__).with_name("torch_trajectories.json")
 
@@ -214,6 +217,8 @@ def cases() -> list[dict]:
 
 
 def main():
+    if torch is None:
+        raise SystemExit("generate.py needs PyTorch: see the instructions at its top")
     torch.set_default_dtype(torch.float64)
     fixture = {
         "generator": "tests/reference/generate.py",
