@@ -118,7 +118,7 @@ def test_long_runs_are_subsampled_to_max_frames(tmp_path):
     movie = ol.animate(QUADRATIC, xs, max_frames=20, **SMALL)
     assert movie.frames == 20 + 3 and movie.steps == 100
     assert len(decode(movie.mp4, tmp_path)) == movie.frames
-    assert "the trajectory optimizer path" in movie.description  # a single array's label
+    assert "one optimizer path (trajectory)" in movie.description  # a single array's label
 
 
 def test_the_default_animation_is_small(adam_path):

@@ -132,7 +132,7 @@ def _check_trajectories(trajectories, *, allow_empty: bool) -> dict[str, np.ndar
     return checked
 
 
-def _check_positive_int(name: str, value, low: int, high: int) -> int:
+def _check_int_range(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
         low <= value <= high
     ):
@@ -319,7 +319,7 @@ def _describe(function: TestFunction, paths: dict[str, np.ndarray]) -> str:
     labels = list(paths)
     steps = max(len(xs) for xs in paths.values()) - 1
     if len(labels) == 1:
-        subject = f"the {labels[0]} optimizer path"
+        subject = f"one optimizer path ({labels[0]})"
     else:
         subject = f"{len(labels)} optimizer paths ({', '.join(labels)})"
     starts = {_format_point(xs[0]) for xs in paths.values()}
@@ -521,12 +521,12 @@ def animate(function: TestFunction, trajectories, *, title: str | None = None,
     function = _check_function(function)
     paths = _check_trajectories(trajectories, allow_empty=False)
     title = _check_title(title)
-    fps = _check_positive_int("fps", fps, 1, 60)
-    width = _check_positive_int("width", width, 240, 1920)
+    fps = _check_int_range("fps", fps, 1, 60)
+    width = _check_int_range("width", width, 240, 1920)
     if width % 2:
         raise ValueError(f"width must be even (H.264 needs even dimensions); got {width!r}")
-    max_frames = _check_positive_int("max_frames", max_frames, 2, 2000)
-    hold_frames = _check_positive_int("hold_frames", hold_frames, 0, 600)
+    max_frames = _check_int_range("max_frames", max_frames, 2, 2000)
+    hold_frames = _check_int_range("hold_frames", hold_frames, 0, 600)
     renderer = _Renderer(function, paths, title, width, max_frames, hold_frames)
     frames = iter(renderer)
     first = next(frames)
@@ -612,7 +612,7 @@ def plot_paths(function: TestFunction, trajectories, *, title: str | None = None
     function = _check_function(function)
     paths = _check_trajectories(trajectories, allow_empty=True)
     title = _check_title(title)
-    width = _check_positive_int("width", width, 240, 3840)
+    width = _check_int_range("width", width, 240, 3840)
     figure, ax = _target_axes(ax, width)
     scene = _build_scene(ax, function, paths, title, animated=False)
     if paths:
@@ -648,7 +648,7 @@ def plot_surface(function: TestFunction, *, ax=None, title: str | None = None,
 
     function = _check_function(function)
     title = _check_title(title)
-    resolution = _check_positive_int("resolution", resolution, 10, 400)
+    resolution = _check_int_range("resolution", resolution, 10, 400)
     if cmap not in matplotlib.colormaps:
         raise ValueError(f"cmap must be a matplotlib colormap name; got {cmap!r}")
     figure, ax = _target_axes(ax, DEFAULT_WIDTH, three_d=True)
@@ -690,8 +690,9 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
     ``metric="loss"`` plots ``f(x_t) - f*`` (``f*`` the minimum value); ``metric="distance"``
     plots the Euclidean distance from ``x_t`` to the nearest minimum. A log axis cannot show
     zero, so values below ``floor`` (an exact hit, or rounding below the minimum) are drawn at
-    ``floor``; a dotted line marks it and the legend says so. Trajectories may have different
-    lengths.
+    ``floor``; a dotted line marks it and the legend says so. Values too large for a float (a
+    run far outside the window) are left out, as gaps. Trajectories may have different
+    lengths; a shorter one ends in a cross.
 
     Args:
         function: the :class:`~optimlab.functions.TestFunction` the trajectories ran on.
@@ -724,10 +725,12 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
     figure, ax = _target_axes(ax, DEFAULT_WIDTH)
     clipped = False
     for colour, (label, xs) in zip(_COLOURS, paths.items()):
-        if metric == "loss":
-            values = function.f(xs) - function.minimum_value
-        else:
-            values = _distance_to_minima(function, xs)
+        with np.errstate(over="ignore", invalid="ignore"):  # far-off points overflow to inf
+            if metric == "loss":
+                values = function.f(xs) - function.minimum_value
+            else:
+                values = _distance_to_minima(function, xs)
+        values = np.where(np.isfinite(values), values, np.nan)  # drawn as gaps
         clipped = clipped or bool((values < floor).any())
         ax.plot(np.arange(len(xs)), np.maximum(values, floor), color=colour, linewidth=1.6,
                 label=label)
@@ -809,11 +812,11 @@ def animate_figure(figure: Figure, update, frames: int, *, description: str,
         raise ValueError(f"figure must be a matplotlib Figure; got {figure!r}")
     if not callable(update):
         raise ValueError(f"update must be a callable of the frame number; got {update!r}")
-    frames = _check_positive_int("frames", frames, 1, 2000)
+    frames = _check_int_range("frames", frames, 1, 2000)
     if not isinstance(description, str) or not description.strip():
         raise ValueError(f"description must be a non-empty string; got {description!r}")
-    fps = _check_positive_int("fps", fps, 1, 60)
-    hold_frames = _check_positive_int("hold_frames", hold_frames, 0, 600)
+    fps = _check_int_range("fps", fps, 1, 60)
+    hold_frames = _check_int_range("hold_frames", hold_frames, 0, 600)
     if not isinstance(figure.canvas, FigureCanvasAgg):
         FigureCanvasAgg(figure)
     renderer = _FigureRenderer(figure, update, frames, hold_frames)
