@@ -6,6 +6,7 @@ follow from the rules, over many random gradient sequences (hypothesis).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -301,8 +302,6 @@ def test_step_modifies_nothing_in_place_and_counts_steps(optimizer):
     g = np.array([0.5, 3.0])
     state = optimizer.init(x)
     assert state.t == 0
-    for name, buffer in state.buffers.items():
-        np.testing.assert_array_equal(buffer, np.full_like(x, buffer.flat[0]), err_msg=name)
     x1, state1 = optimizer.step(x, g, state)
     x2, state2 = optimizer.step(x1, g, state1)
     snapshot = {name: buffer.copy() for name, buffer in state1.buffers.items()}
@@ -323,14 +322,14 @@ def test_schedule_is_called_with_step_numbers_from_one(optimizer):
         calls.append(t)
         return 0.1 / t
 
-    scheduled = type(optimizer)(**{**optimizer.__dict__, "lr": schedule})
+    scheduled = dataclasses.replace(optimizer, lr=schedule)
     replay(scheduled, np.ones((4, 2)))
     assert calls == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("optimizer", ALL_OPTIMIZERS.values(), ids=ALL_OPTIMIZERS.keys())
 def test_zero_learning_rate_never_moves(optimizer):
-    frozen = type(optimizer)(**{**optimizer.__dict__, "lr": 0.0})
+    frozen = dataclasses.replace(optimizer, lr=0.0)
     xs, _ = replay(frozen, np.random.default_rng(0).normal(size=(5, 2)), x0=[1.0, 2.0])
     np.testing.assert_array_equal(xs, np.tile([1.0, 2.0], (6, 1)))
 
@@ -403,7 +402,7 @@ def test_nesterov_needs_momentum_and_no_dampening(momentum, dampening):
 @pytest.mark.parametrize("bad", [-0.1, math.nan, math.inf])
 @pytest.mark.parametrize("optimizer", ALL_OPTIMIZERS.values(), ids=ALL_OPTIMIZERS.keys())
 def test_schedule_returning_a_bad_rate_raises_naming_the_step(optimizer, bad):
-    scheduled = type(optimizer)(**{**optimizer.__dict__, "lr": lambda t: 0.1 if t < 3 else bad})
+    scheduled = dataclasses.replace(optimizer, lr=lambda t: 0.1 if t < 3 else bad)
     x, state = np.ones(2), optimizer.init(np.ones(2))
     for _ in range(2):
         x, state = scheduled.step(x, np.ones(2), state)
