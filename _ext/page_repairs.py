@@ -1,10 +1,12 @@
 """Sphinx extension: repairs to what the toolchain writes into every HTML page.
 
-Each repair fixes a fault the browser tests (tests/test_browser.py) found in pages built by
+Each repair fixes a fault that tests/test_browser.py or tests/test_site.py found in pages built by
 Jupyter Book 1.0.4 with Sphinx 7.4; each would otherwise be seen by readers.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 DEPRECATED_ENTRY_ROLE = 'role="doc-biblioentry"'
 
@@ -40,7 +42,27 @@ def _drop_repeated_inline_scripts(app, pagename, templatename, context, doctree)
     context["script_files"] = kept
 
 
+# Stylesheets and scripts that extensions copy into _static only once every page is written
+# (on build-finished): sphinx-proof, sphinx-exercise, myst-nb and sphinx-mathjax-offline.
+ASSETS_COPIED_AFTER_THE_PAGES = ("proof.css", "exercise.css", "mystnb.*.css", "mystnb.*.js",
+                                 "mathjax/tex-chtml.js")
+
+
+def _forget_assets_copied_after_the_pages(app):
+    """Sphinx appends ``?v=<checksum>`` to a stylesheet or script link only if the file is
+    already in the output folder when the page is written. The assets above arrive after the
+    pages, so a clean build links them without a checksum and any later build (which finds the
+    previous copies) with one: the same page differs between builds. Deleting the old copies
+    first makes every build write the pages as a clean build does; the extensions copy the files
+    again at the end of the build."""
+    static = Path(app.outdir) / "_static"
+    for pattern in ASSETS_COPIED_AFTER_THE_PAGES:
+        for path in static.glob(pattern):
+            path.unlink()
+
+
 def setup(app):
+    app.connect("builder-inited", _forget_assets_copied_after_the_pages)
     app.connect("html-page-context", _relabel_bibliography_entries)
     app.connect("html-page-context", _drop_repeated_inline_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
