@@ -123,9 +123,13 @@ def test_long_runs_are_subsampled_to_max_frames(tmp_path):
     assert "one optimizer path (trajectory)" in movie.description  # a single array's label
 
 
-def test_the_default_animation_is_small(adam_path):
-    xs = ol.run(ol.adam(lr=0.2), QUADRATIC.grad, QUADRATIC.start, 100)
-    movie = ol.animate(QUADRATIC, {"Adam": xs})
+def test_a_default_animation_of_five_100_step_paths_embeds_in_at_most_60_kb():
+    optimizers = {"GD": ol.sgd(lr=0.1), "Momentum": ol.ewma_momentum(lr=0.1, beta=0.9),
+                  "AdaGrad": ol.adagrad(lr=0.5), "RMSProp": ol.rmsprop(lr=0.1, alpha=0.9),
+                  "Adam": ol.adam(lr=0.2)}
+    paths = {name: ol.run(optimizer, QUADRATIC.grad, QUADRATIC.start, 100)
+             for name, optimizer in optimizers.items()}
+    movie = ol.animate(QUADRATIC, paths)
     assert (movie.width, movie.height, movie.frames) == (800, 480, 111)
     assert len(movie._repr_html_()) <= 60 * 1024
 

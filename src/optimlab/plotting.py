@@ -79,7 +79,7 @@ _LOSS_FLOOR = 1e-12
 # moves; yuv420p and even dimensions are what browsers decode; the bitexact flags, no metadata
 # and one thread make the bytes a function of the frames alone.
 _X264_ARGS = (
-    "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation", "-crf", "30",
+    "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation", "-crf", "31",
     "-pix_fmt", "yuv420p", "-g", "1000", "-threads", "1",
     "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
     "-movflags", "+faststart", "-fflags", "+bitexact", "-flags:v", "+bitexact",
