@@ -80,6 +80,16 @@ def run_grid(optimizers: Sequence[Optimizer], grad: Callable[[np.ndarray], np.nd
             hyperparameter that cannot vary (a schedule, a flag, or one the update branches
             on, such as SGD's ``momentum``), a bad ``x0`` or ``steps``, or a ``grad`` that
             returns the wrong shape.
+
+    Example:
+        >>> import optimlab as ol
+        >>> q = ol.functions.ill_conditioned_quadratic
+        >>> grid = [ol.ewma_momentum(lr=lr, beta=0.9) for lr in (0.1, 100.0)]
+        >>> xs = ol.run_grid(grid, q.grad, q.start, 400)
+        >>> xs[-1, 0].round(3).tolist()  # lr = 0.1 converges
+        [0.0, -0.0]
+        >>> int(np.isnan(xs[:, 1, 0]).argmax())  # lr = 100 overflows at step 152
+        152
     """
     optimizers = list(optimizers)
     if not optimizers:
