@@ -1,6 +1,6 @@
 """Figures and animations of optimizer trajectories on the two-dimensional test functions.
 
-Four entry points, all drawn with matplotlib's object-oriented API (no pyplot state, so a
+Five entry points, all drawn with matplotlib's object-oriented API (no pyplot state, so a
 figure never shows up twice in a notebook and animations leak no figures):
 
 * :func:`animate` renders trajectories over a contour plot into a small H.264 video, shown
@@ -9,6 +9,8 @@ figure never shows up twice in a notebook and animations leak no figures):
 * :func:`plot_surface` draws the function as a 3-D surface over its own window.
 * :func:`plot_loss` draws ``f(x_t) - f*`` (or the distance to the nearest minimum) per step on a
   log scale.
+* :func:`animate_figure` encodes any figure, redrawn by a callback per frame, with the same
+  encoder (for pictures other than trajectories).
 
 ``trajectories`` is a dict ``{label: array of shape (T + 1, 2)}``, row ``t`` being the iterate
 after step ``t``, as returned by :func:`optimlab.run`. A single array is accepted too and is
