@@ -30,6 +30,8 @@ INPUTS_HASH = $$(find src requirements.txt pyproject.toml -type f ! -name '*.pyc
 REPO ?=
 BOOK_CONFIG = $(if $(strip $(REPO)),_build/_config.repo.yml,_config.yml)
 
+# Pages are executed two at a time into the execution cache first (tools/execute_pages.py):
+# Jupyter Book alone runs them one after another, leaving a core idle.
 # When the effective configuration changes (another REPO; an edited _config.yml, _toc.yml or
 # extension in _ext/), the HTML and Sphinx's environment are dropped so that no page keeps
 # links of the old one; executed outputs stay cached, as they do not depend on the configuration.
@@ -47,6 +49,7 @@ book: $(INSTALLED)
 	if [ "$$(cat _build/.config-hash 2>/dev/null)" != "$$config_hash" ]; then \
 	  rm -rf _build/.doctrees _build/html; \
 	fi; \
+	$(BIN)/python tools/execute_pages.py && \
 	$(BIN)/jupyter-book build . --config $(BOOK_CONFIG) --warningiserror --nitpick --keep-going && \
 	echo "$$hash" > _build/.inputs-hash && echo "$$config_hash" > _build/.config-hash
 

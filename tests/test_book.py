@@ -9,29 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def toc_pages() -> list[str]:
-    """Every page named in _toc.yml, in order (paths without suffix, relative to the root)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-            for part in entry.get("parts", []):
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return pages
+    """Every page named in _toc.yml, root first, in reading order (paths without suffix)."""
+    return list(parse_toc_yaml(ROOT / "_toc.yml"))
 
 
 def test_every_page_in_the_table_of_contents_is_built_and_executed(built_site):
@@ -94,6 +79,7 @@ def test_editing_the_package_re_executes_pages_on_the_next_build(tmp_path):
     book.mkdir()
     for name in ("_config.yml", "Makefile", "requirements.txt", "pyproject.toml"):
         shutil.copy2(ROOT / name, book / name)
+    shutil.copytree(ROOT / "tools", book / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "src", book / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
