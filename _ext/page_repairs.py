@@ -61,7 +61,17 @@ def _forget_assets_copied_after_the_pages(app):
             path.unlink()
 
 
+STATIC = Path(__file__).parent / "static"
+
+
+def _add_static_folder(app, config):
+    config.html_static_path.append(str(STATIC))
+
+
 def setup(app):
+    app.connect("config-inited", _add_static_folder)
+    # Loaded after the theme's stylesheets (priority 900), so that its rules win; see the file.
+    app.add_css_file("page_repairs.css", priority=900)
     app.connect("builder-inited", _forget_assets_copied_after_the_pages)
     app.connect("html-page-context", _relabel_bibliography_entries)
     app.connect("html-page-context", _drop_repeated_inline_scripts)

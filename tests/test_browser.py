@@ -247,8 +247,8 @@ def _visit(browser, origin: str, site: Path, page: str) -> Visit:
         results = Axe().run(tab, options={"resultTypes": ["violations"]})
         visit.violations = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [" ".join(node["target"]) if isinstance(node["target"][0], str)
-                       else str(node["target"]) for node in v["nodes"]][:5]}
+             "nodes": [f"{node['target']}: {' '.join(node.get('failureSummary', '').split())}"
+                       for node in v["nodes"][:5]]}
             for v in results.response["violations"]
         ]
     finally:
