@@ -1,4 +1,4 @@
-"""Sphinx extension: repairs to what the toolchain writes into every HTML page.
+"""Sphinx extension: repairs to what the toolchain writes into the built site.
 
 Each repair fixes a fault that tests/test_browser.py or tests/test_site.py found in pages built by
 Jupyter Book 1.0.4 with Sphinx 7.4; each would otherwise be seen by readers.
@@ -6,7 +6,10 @@ Jupyter Book 1.0.4 with Sphinx 7.4; each would otherwise be seen by readers.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import nbformat
 
 DEPRECATED_ENTRY_ROLE = 'role="doc-biblioentry"'
 
@@ -61,11 +64,39 @@ def _forget_assets_copied_after_the_pages(app):
             path.unlink()
 
 
+def _same_notebook_every_build(app, pagename, templatename, context, doctree):
+    """The executed notebook offered for download beside a page (_sources/<page>.ipynb, put
+    there by notebook_links and by sphinx-book-theme) differs between two builds in two ways:
+    jupytext gives each cell a random id, and a cell's printed lines arrive as one stream output
+    or several depending on when the kernel flushed them. Number the cells and join consecutive
+    outputs of the same stream, as the page itself shows them (nb_merge_streams)."""
+    path = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    if not path.is_file():
+        return
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+        if "outputs" not in cell:
+            continue
+        joined = []
+        for output in cell.outputs:
+            previous = joined[-1] if joined else None
+            if (previous is not None and output.output_type == "stream"
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                joined.append(output)
+        cell.outputs = joined
+    nbformat.write(notebook, path)
+
+
 STATIC = Path(__file__).parent / "static"
 
 
 def _add_static_folder(app, config):
-    config.html_static_path.append(str(STATIC))
+    # Relative to the book's folder: an absolute path would enter Sphinx's configuration hash
+    # (_build/html/.buildinfo), which would then differ between two copies of the repository.
+    config.html_static_path.append(os.path.relpath(STATIC, app.confdir))
 
 
 def setup(app):
@@ -74,5 +105,7 @@ def setup(app):
     app.add_css_file("page_repairs.css", priority=900)
     app.connect("builder-inited", _forget_assets_copied_after_the_pages)
     app.connect("html-page-context", _relabel_bibliography_entries)
+    # After every extension that writes the notebook download (the theme's run at 501).
+    app.connect("html-page-context", _same_notebook_every_build, priority=900)
     app.connect("html-page-context", _drop_repeated_inline_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
