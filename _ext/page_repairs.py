@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import nbformat
+from docutils import nodes
 
 DEPRECATED_ENTRY_ROLE = 'role="doc-biblioentry"'
 
@@ -69,7 +70,7 @@ def _same_notebook_every_build(app, pagename, templatename, context, doctree):
     there by notebook_links and by sphinx-book-theme) differs between two builds in two ways:
     jupytext gives each cell a random id, and a cell's printed lines arrive as one stream output
     or several depending on when the kernel flushed them. Number the cells and join consecutive
-    outputs of the same stream, as the page itself shows them (nb_merge_streams)."""
+    outputs of the same stream, as the page itself shows them (see _join_split_streams)."""
     path = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     if not path.is_file():
         return
@@ -90,6 +91,34 @@ def _same_notebook_every_build(app, pagename, templatename, context, doctree):
     nbformat.write(notebook, path)
 
 
+def _is_stream_output(node) -> bool:
+    classes = node.get("classes", []) if isinstance(node, nodes.Element) else []
+    return (isinstance(node, nodes.literal_block) and "output" in classes
+            and ("stream" in classes or "stderr" in classes))
+
+
+def _join_split_streams(app, doctree):
+    """The kernel sends what a cell prints in chunks, at moments that depend on timing (and a
+    chunk may end between a line and its newline), so one cell's printed lines become one
+    output block in one build and two in the next. Join neighbouring outputs of the same stream
+    into one, text for text. (myst-nb's nb_merge_streams strips each chunk, which turns a chunk
+    boundary before a newline into a blank line: just as build-dependent.)"""
+    removed = set()
+    for node in list(doctree.findall(_is_stream_output)):
+        if id(node) in removed:
+            continue
+        following = node.next_node(descend=False, siblings=True)
+        while (following is not None and _is_stream_output(following)
+               and following["classes"] == node["classes"]):
+            text = node.astext() + following.astext()
+            node.rawsource = text
+            node.clear()
+            node += nodes.Text(text)
+            following.parent.remove(following)
+            removed.add(id(following))
+            following = node.next_node(descend=False, siblings=True)
+
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -104,6 +133,7 @@ def setup(app):
     # Loaded after the theme's stylesheets (priority 900), so that its rules win; see the file.
     app.add_css_file("page_repairs.css", priority=900)
     app.connect("builder-inited", _forget_assets_copied_after_the_pages)
+    app.connect("doctree-read", _join_split_streams)
     app.connect("html-page-context", _relabel_bibliography_entries)
     # After every extension that writes the notebook download (the theme's run at 501).
     app.connect("html-page-context", _same_notebook_every_build, priority=900)

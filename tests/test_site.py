@@ -74,3 +74,57 @@ def test_a_second_clean_build_produces_identical_files(built_site, tmp_path):
         if path in ALLOWED_TO_DIFFER:
             print(f"differs, allowed: {path}: {ALLOWED_TO_DIFFER[path]}")
     assert unexplained == [], "files that differ between two clean builds"
+
+
+def _page_repairs():
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        return importlib.import_module("page_repairs")
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+
+
+def test_split_stream_outputs_are_joined_text_for_text():
+    from docutils import nodes
+
+    def stream(text, kind="stream"):
+        return nodes.literal_block(text, text, classes=["output", kind], language="myst-ansi")
+
+    # A chunk that ends between a line and its newline, then a figure, then more output.
+    output = nodes.container(classes=["cell_output"])
+    output += [stream("eta = 1: x = 0.12"), stream("\neta = 2: x = 0.5\n"), nodes.image(uri="a.png"),
+               stream("after\n"), stream("warning\n", kind="stderr")]
+    document = nodes.section()
+    document += output
+    _page_repairs()._join_split_streams(None, document)
+
+    texts = [(child.astext(), child["classes"][-1]) for child in output.children
+             if isinstance(child, nodes.literal_block)]
+    assert texts == [("eta = 1: x = 0.12\neta = 2: x = 0.5\n", "stream"), ("after\n", "stream"),
+                     ("warning\n", "stderr")]
+    assert output.children[0].rawsource == output.children[0].astext()  # still highlighted
+
+
+def test_notebook_downloads_get_numbered_cells_and_joined_streams(tmp_path):
+    import types
+
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("print('a'); print('b')")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a"),
+                    nbformat.v4.new_output("stream", name="stdout", text="\nb\n")]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Page"), code]
+    path = tmp_path / "_sources" / "book" / "page.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(notebook, path)
+
+    _page_repairs()._same_notebook_every_build(
+        types.SimpleNamespace(outdir=str(tmp_path)), "book/page", "page.html", {}, None)
+
+    written = nbformat.read(path, as_version=4)
+    assert [cell.id for cell in written.cells] == ["cell-0", "cell-1"]
+    assert [output.text for output in written.cells[1].outputs] == ["a\nb\n"]
