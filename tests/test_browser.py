@@ -56,7 +56,8 @@ def _chromium() -> str:
     path = os.environ.get("OPTIMLAB_CHROMIUM") or shutil.which("chromium") or shutil.which(
         "chromium-browser")
     if problem is None and not (path and os.access(path, os.X_OK)):
-        problem = "no Chromium found (OPTIMLAB_CHROMIUM unset, no `chromium` on PATH)"
+        problem = (f"OPTIMLAB_CHROMIUM={path} is not an executable" if path
+                   else "no Chromium found (OPTIMLAB_CHROMIUM unset, no `chromium` on PATH)")
     if problem is None:
         return path
     message = f"browser tests not run: {problem}; to run them, {HOW_TO_ENABLE}"
