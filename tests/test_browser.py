@@ -3,7 +3,8 @@
 Every page of the table of contents is served from 127.0.0.1 and opened once; the tests below
 then check what that visit recorded: no request leaves the local server, nothing fails, the maths
 is typeset with locally served fonts, every video decodes and every image loads, every internal
-link and anchor resolves, axe-core finds no serious or critical accessibility violation, and
+link and anchor resolves, axe-core finds no serious or critical accessibility violation (and no
+contrast failure in the dark theme, reloaded with a dark colour-scheme preference), and
 screenshots at desktop and phone width land in _build/screenshots/ for a person to look at.
 
 Playwright never downloads a browser here: it drives the Chromium found on PATH (Debian's
@@ -111,6 +112,8 @@ class Visit:
     links: list[str] = field(default_factory=list)
     element_ids: set[str] = field(default_factory=set)
     violations: list[dict] = field(default_factory=list)
+    dark_theme: bool = False
+    dark_violations: list[dict] = field(default_factory=list)
     screenshots: dict[str, Path] = field(default_factory=dict)
 
 
@@ -208,9 +211,19 @@ def _screenshots(tab, folder: Path, page: str) -> dict[str, Path]:
     return paths
 
 
-def _visit(browser, origin: str, site: Path, page: str) -> Visit:
+def _axe_violations(tab, options: dict) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
+    results = Axe().run(tab, options=options)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [f"{node['target']}: {' '.join(node.get('failureSummary', '').split())}"
+                   for node in v["nodes"][:5]]}
+        for v in results.response["violations"]
+    ]
+
+
+def _visit(browser, origin: str, site: Path, page: str) -> Visit:
     visit = Visit(page)
     host = urlsplit(origin).netloc
     context = browser.new_context(viewport=DESKTOP, service_workers="block")
@@ -245,13 +258,15 @@ def _visit(browser, origin: str, site: Path, page: str) -> Visit:
         visit.links, visit.element_ids = media["links"], set(media["ids"])
         visit.screenshots = _screenshots(tab, site.parent / "screenshots", page)
         visit.failed_requests, visit.console_errors = list(failed), list(errors)
-        results = Axe().run(tab, options={"resultTypes": ["violations"]})
-        visit.violations = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [f"{node['target']}: {' '.join(node.get('failureSummary', '').split())}"
-                       for node in v["nodes"][:5]]}
-            for v in results.response["violations"]
-        ]
+        visit.violations = _axe_violations(tab, {"resultTypes": ["violations"]})
+        # The theme follows the reader's colour scheme (default_mode auto): check the contrast
+        # of the dark theme too.
+        tab.emulate_media(color_scheme="dark")
+        tab.reload(wait_until="load")
+        tab.evaluate(SETTLE)
+        visit.dark_theme = tab.evaluate("document.documentElement.dataset.theme") == "dark"
+        visit.dark_violations = _axe_violations(
+            tab, {"resultTypes": ["violations"], "runOnly": ["color-contrast"]})
     finally:
         context.close()
     return visit
@@ -368,6 +383,13 @@ def test_every_internal_link_and_anchor_resolves(visit, server, built_site, page
 def test_axe_finds_no_serious_or_critical_violation(visit, page):
     serious = [v for v in visit(page).violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_dark_theme_text_has_enough_contrast(visit, page):
+    seen = visit(page)
+    assert seen.dark_theme, "the theme did not switch to dark for a reader who prefers it"
+    assert seen.dark_violations == []
 
 
 @pytest.mark.parametrize("page", PAGES)
