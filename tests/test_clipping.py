@@ -116,3 +116,12 @@ def test_non_numeric_threshold_and_non_callable_grad_are_rejected(wrap, name):
         wrap(cliff.grad, "one")
     with pytest.raises(ValueError, match=r"^grad must be callable; got \[1, 2\]$"):
         wrap([1, 2], 1.0)
+
+
+def test_norm_clipping_under_run_grid_clips_each_run_like_a_separate_run():
+    q = ol.functions.ill_conditioned_quadratic
+    clipped = ol.clip_by_global_norm(q.grad, max_norm=1.0)
+    optimizers = [ol.sgd(lr=lr) for lr in (0.05, 0.1, 0.15)]
+    batch = ol.run_grid(optimizers, clipped, q.start, 30)
+    for k, opt in enumerate(optimizers):
+        np.testing.assert_array_equal(batch[:, k], ol.run(opt, clipped, q.start, 30))

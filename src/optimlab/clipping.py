@@ -38,6 +38,7 @@ def clip_by_global_norm(grad: Gradient, max_norm: float) -> Gradient:
 
     As ``torch.nn.utils.clip_grad_norm_``: the gradient is scaled by
     :math:`\min\big(1, c / (\lVert g \rVert_2 + 10^{-6})\big)`, which keeps its direction.
+    For a batch of gradients of shape ``(n, d)`` each row is clipped by its own norm.
 
     Example:
         >>> import numpy as np
@@ -51,8 +52,10 @@ def clip_by_global_norm(grad: Gradient, max_norm: float) -> Gradient:
 
     def clipped(x):
         g = np.asarray(grad(x), dtype=np.float64)
-        scale = max_norm / (np.linalg.norm(g) + 1e-6)
-        return g * scale if scale < 1 else g
+        # The norm is taken over the last axis, so each run of a batch (optimlab.run_grid
+        # passes shape (n, d)) is clipped on its own, exactly as a separate run would be.
+        norm = np.linalg.norm(g, axis=-1, keepdims=True)
+        return g * np.minimum(1.0, max_norm / (norm + 1e-6))
 
     return clipped
 
