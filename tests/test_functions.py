@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import rosen, rosen_der
 
+import optimlab as ol
 from optimlab import functions
 from optimlab.functions import ALL, cliff, ill_conditioned_quadratic, noisy, rosenbrock
 
@@ -149,13 +150,41 @@ def test_saddle_origin_is_a_stationary_point_that_is_not_a_minimum():
 
 def test_noisy_replays_the_same_noise_for_the_same_seed():
     point = np.array([1.0, 2.0])
-    first = noisy(rosenbrock, scale=0.5, seed=4)
-    second = noisy(rosenbrock, scale=0.5, seed=4)
-    draws_first = [first.grad(point) for _ in range(5)]
-    draws_second = [second.grad(point) for _ in range(5)]
+    first, second = noisy(rosenbrock, scale=0.5, seed=4).grad, noisy(rosenbrock, 0.5, 4).grad
+    draws_first = [first(point) for _ in range(5)]
+    draws_second = [second(point) for _ in range(5)]
     np.testing.assert_array_equal(draws_first, draws_second)
     # Successive calls draw fresh noise.
     assert not np.array_equal(draws_first[0], draws_first[1])
+
+
+def test_reusing_a_noisy_function_in_another_run_replays_its_noise():
+    f = noisy(ill_conditioned_quadratic, scale=1.0, seed=3)
+    first = ol.run(ol.adam(lr=0.1), f.grad, f.start, 50)
+    ol.run(ol.sgd(lr=0.1), f.grad, f.start, 20)  # another run in between, same object
+    np.testing.assert_array_equal(ol.run(ol.adam(lr=0.1), f.grad, f.start, 50), first)
+    fresh = noisy(ill_conditioned_quadratic, scale=1.0, seed=3)
+    np.testing.assert_array_equal(ol.run(ol.adam(lr=0.1), fresh.grad, fresh.start, 50), first)
+
+
+@pytest.mark.parametrize("function", ALL, ids=IDS)
+def test_hessian_matches_central_differences_of_the_gradient(function):
+    points = random_points(function, 16)
+    h = 1e-6
+    for point in points:
+        columns = [(function.grad(point + h * e) - function.grad(point - h * e)) / (2 * h)
+                   for e in np.eye(2)]
+        np.testing.assert_allclose(function.hessian(point), np.stack(columns, axis=-1),
+                                   rtol=1e-5, atol=1e-4)
+    assert function.hessian(points).shape == (16, 2, 2)
+    np.testing.assert_array_equal(function.hessian(points), function.hessian(points)
+                                  .transpose(0, 2, 1))
+
+
+def test_quadratic_hessian_is_constant_with_the_running_examples_curvatures():
+    eigenvalues = np.linalg.eigvalsh(ill_conditioned_quadratic.hessian(random_points(
+        ill_conditioned_quadratic, 5)))
+    np.testing.assert_array_equal(eigenvalues, np.tile([0.2, 10.0], (5, 1)))
 
 
 def test_noisy_differs_between_seeds():

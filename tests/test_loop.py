@@ -198,3 +198,41 @@ def test_optimizer_and_grad_are_checked():
         ol.run(0.1, quadratic, [1.0, 1.0], 5)
     with pytest.raises(ValueError, match=r"^grad must be a callable .*; got 'quadratic'$"):
         ol.run(ol.sgd(lr=0.1), "quadratic", [1.0, 1.0], 5)
+
+
+def test_replay_takes_the_steps_of_the_given_gradients_and_records_them():
+    gradients = np.random.default_rng(2).normal(size=(25, 3))
+    optimizer = ol.adam(lr=0.05, amsgrad=True)
+    tr = ol.replay(optimizer, gradients, x0=[1.0, -1.0, 0.5])
+    x, state = np.array([1.0, -1.0, 0.5]), optimizer.init(np.zeros(3))
+    for t, g in enumerate(gradients, start=1):
+        x, state = optimizer.step(x, g, state)
+        np.testing.assert_array_equal(tr.xs[t], x)
+        assert tr.states[t - 1].t == t
+    np.testing.assert_array_equal(tr.grads, gradients)
+    assert tr.xs.shape == (26, 3) and tr.diverged_at is None
+
+
+def test_replay_of_scalar_gradients_is_one_dimensional_from_the_origin():
+    tr = ol.replay(ol.sgd(lr=0.5), [1.0, 2.0, -4.0])
+    np.testing.assert_array_equal(tr.xs[:, 0], [0.0, -0.5, -1.5, 0.5])
+
+
+def test_replay_stops_where_the_iterate_stops_being_finite():
+    with pytest.warns(ol.DivergenceWarning, match="stopped being finite at step 2;"):
+        tr = ol.replay(ol.sgd(lr=1.0), [1e308, 1e308, 1.0])
+    assert tr.diverged_at == 2 and tr.xs.shape == (2, 1) and len(tr.states) == 1
+
+
+@pytest.mark.parametrize("gradients, x0, name", [
+    ([[1.0, "a"]], None, "gradients"),
+    (np.zeros((3, 2, 2)), None, "gradients"),
+    ([[1.0, np.nan]], None, "gradients"),
+    (np.zeros((3, 2)), [1.0, 2.0, 3.0], "x0"),
+    (np.zeros((3, 2)), [1.0, np.inf], "x0"),
+])
+def test_replay_names_a_bad_argument(gradients, x0, name):
+    with pytest.raises(ValueError, match=rf"^{name} must"):
+        ol.replay(ol.adam(), gradients, x0)
+    with pytest.raises(ValueError, match="^optimizer must"):
+        ol.replay("adam", np.zeros((2, 2)))

@@ -1,9 +1,11 @@
 """optimlab: optimizers from gradient descent to Adam, with PyTorch's semantics.
 
-The package behind the executable book on Adam: optimizers (:mod:`optimlab.optimizers`),
-learning-rate schedules (:mod:`optimlab.schedules`), test functions
-(:mod:`optimlab.functions`), the run loop (:func:`run`), gradient clipping, and figures and
-animations of trajectories (:mod:`optimlab.plotting`).
+The package behind the executable book on Adam: optimizers (:mod:`optimlab.optimizers`,
+with ``torch.optim``'s names, defaults and update rules, except ``ewma_momentum``, which
+torch does not have), learning-rate schedules (:mod:`optimlab.schedules`), test functions
+(:mod:`optimlab.functions`), running them (:func:`run`, :func:`trace`, :func:`replay`,
+:func:`run_grid`), gradient clipping, and figures and animations of trajectories
+(:mod:`optimlab.plotting`).
 
 Example:
     >>> import optimlab as ol
@@ -15,8 +17,7 @@ Example:
 
 from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
-from .grid import run_grid
-from .loop import DivergenceWarning, Trace, run, trace
+from .loop import DivergenceWarning, Trace, replay, run, run_grid, trace
 from .plotting import Animation, animate, plot_loss, plot_paths, plot_surface
 from .optimizers import (
     SGD,
@@ -44,6 +45,7 @@ __all__ = [
     "run",
     "run_grid",
     "trace",
+    "replay",
     "Trace",
     "DivergenceWarning",
     "clip_by_global_norm",

@@ -13,24 +13,15 @@ Example:
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import numpy as np
 
+from . import _checks
+
 __all__ = ["clip_by_global_norm", "clip_by_value"]
 
 Gradient = Callable[[np.ndarray], np.ndarray]
-
-
-def _finite_positive(name: str, value) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
-    return number
 
 
 def clip_by_global_norm(grad: Gradient, max_norm: float) -> Gradient:
@@ -46,7 +37,7 @@ def clip_by_global_norm(grad: Gradient, max_norm: float) -> Gradient:
         >>> clipped(np.zeros(2)).round(6).tolist()
         [3.0, 4.0]
     """
-    max_norm = _finite_positive("max_norm", max_norm)
+    max_norm = _checks.positive("max_norm", max_norm)
     if not callable(grad):
         raise ValueError(f"grad must be callable; got {grad!r}")
 
@@ -70,7 +61,7 @@ def clip_by_value(grad: Gradient, clip_value: float) -> Gradient:
         >>> clip_by_value(lambda x: np.array([0.5, -40.0]), 1.0)(np.zeros(2)).tolist()
         [0.5, -1.0]
     """
-    clip_value = _finite_positive("clip_value", clip_value)
+    clip_value = _checks.positive("clip_value", clip_value)
     if not callable(grad):
         raise ValueError(f"grad must be callable; got {grad!r}")
 

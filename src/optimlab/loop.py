@@ -1,4 +1,5 @@
-"""The run loop: apply an optimizer to a gradient function, step by step.
+"""Running optimizers: one run (:func:`run`, :func:`trace`), a given gradient sequence
+(:func:`replay`) and many settings at once (:func:`run_grid`), with one set of checks.
 
 Example:
     >>> import optimlab as ol
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from . import _checks
 from .optimizers import Optimizer, State
+from .optimizers._base import batch
 
-__all__ = ["DivergenceWarning", "Trace", "run", "trace"]
+__all__ = ["DivergenceWarning", "Trace", "run", "trace", "replay", "run_grid"]
 
 Gradient = Callable[[np.ndarray], np.ndarray]
 
@@ -46,24 +49,66 @@ class Trace:
     diverged_at: int | None
 
 
-def _check_start(x0) -> np.ndarray:
-    try:
-        x = np.array(x0, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"x0 must be an array-like of numbers; got {x0!r}") from None
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty vector of shape (d,); got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be finite; got {x0!r}")
-    return x
+def _check_optimizer(optimizer) -> Optimizer:
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an optimlab optimizer; got {optimizer!r}")
+    return optimizer
 
 
-def _check_gradient(g, x: np.ndarray, t: int) -> np.ndarray:
+def _check_gradient(g, shape: tuple, t: int, what: str = "like x0") -> np.ndarray:
     g = np.asarray(g, dtype=np.float64)
-    if g.shape != x.shape:
-        raise ValueError(f"grad must return an array of shape {x.shape} like x0; "
+    if g.shape != shape:
+        raise ValueError(f"grad must return an array of shape {shape} {what}; "
                          f"got shape {g.shape} at step {t}")
     return g
+
+
+def _steps(optimizer: Optimizer, x: np.ndarray, gradients: Iterable, first_check) -> Trace:
+    """The loop :func:`trace` and :func:`replay` share: step through ``gradients`` (a function
+    of the current iterate and step), stopping with a DivergenceWarning at the first
+    iterate that is not finite."""
+    xs, grads, states = [x], [], []
+    state = optimizer.init(x)
+    for t, gradient_at in enumerate(gradients, start=1):
+        # Overflow is how a divergent run ends: the DivergenceWarning below reports it once,
+        # in place of numpy's overflow and invalid-value warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            g = gradient_at(x, t)
+            if t == 1:
+                first_check(g, x)
+            x, state = optimizer.step(x, g, state)
+        if not np.all(np.isfinite(x)):
+            # stacklevel 4 names the line that called run(), trace() or replay().
+            warnings.warn(
+                f"the iterate stopped being finite at step {t}; returning the {t} finite "
+                f"iterates before it (a learning rate that is too large?)",
+                DivergenceWarning, stacklevel=4)
+            return _trace(xs, grads, states, x.size, diverged_at=t)
+        xs.append(x)
+        grads.append(g)
+        states.append(state)
+    return _trace(xs, grads, states, x.size, diverged_at=None)
+
+
+def _trace(xs, grads, states, d: int, diverged_at) -> Trace:
+    return Trace(np.array(xs, dtype=np.float64).reshape(len(xs), d),
+                 np.array(grads, dtype=np.float64).reshape(len(grads), d),
+                 tuple(states), diverged_at)
+
+
+def _finite_at_start(g, x):
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"grad must be finite at x0; got {g.tolist()} at x0={x.tolist()}")
+
+
+def _run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
+    _check_optimizer(optimizer)
+    _checks.function("grad", grad)
+    steps = _checks.integer("steps", steps)
+    x = _checks.start(x0)
+    gradients = (lambda x, t: _check_gradient(grad(x.copy()), x.shape, t)
+                 for _ in range(steps))
+    return _steps(optimizer, x, gradients, _finite_at_start)
 
 
 def trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
@@ -77,42 +122,7 @@ def trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
         >>> tr.xs.shape, tr.grads.shape, len(tr.states), tr.states[-1].t
         ((4, 2), (3, 2), 3, 3)
     """
-    return _trace(optimizer, grad, x0, steps)
-
-
-def _trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
-    # Shared by trace() and run(), so that stacklevel=3 below names the line that called either.
-    if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"optimizer must be an optimlab optimizer; got {optimizer!r}")
-    if not callable(grad):
-        raise ValueError(f"grad must be a callable mapping x of shape (d,) to (d,); got {grad!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0; got {steps!r}")
-    x = _check_start(x0)
-    xs = np.empty((steps + 1, x.size))
-    grads = np.empty((steps, x.size))
-    xs[0] = x
-    state = optimizer.init(x)
-    states = []
-    for t in range(1, steps + 1):
-        # Overflow is how a divergent run ends: the DivergenceWarning below reports it once,
-        # in place of numpy's overflow and invalid-value warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            g = _check_gradient(grad(x.copy()), x, t)
-            if t == 1 and not np.all(np.isfinite(g)):
-                raise ValueError(
-                    f"grad must be finite at x0; got {g.tolist()} at x0={x.tolist()}")
-            x, state = optimizer.step(x, g, state)
-        if not np.all(np.isfinite(x)):
-            warnings.warn(
-                f"the iterate stopped being finite at step {t}; returning the {t} finite "
-                f"iterates before it (a learning rate that is too large?)",
-                DivergenceWarning, stacklevel=3)
-            return Trace(xs[:t].copy(), grads[: t - 1].copy(), tuple(states), diverged_at=t)
-        xs[t] = x
-        grads[t - 1] = g
-        states.append(state)
-    return Trace(xs, grads, tuple(states), diverged_at=None)
+    return _run(optimizer, grad, x0, steps)
 
 
 def run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> np.ndarray:
@@ -141,4 +151,117 @@ def run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> np.ndarray:
         >>> ol.run(ol.adam(lr=0.2), q.grad, [9, -3], 100)[-1].round(4).tolist()
         [-0.092, -0.0132]
     """
-    return _trace(optimizer, grad, x0, steps).xs
+    return _run(optimizer, grad, x0, steps).xs
+
+
+def replay(optimizer: Optimizer, gradients, x0=None) -> Trace:
+    """The steps ``optimizer`` takes when it is handed the gradients ``g_1, ..., g_T`` in turn,
+    whatever the iterates are (an online problem, a recorded run, a constant gradient).
+
+    Args:
+        optimizer: an optimizer from :mod:`optimlab.optimizers`.
+        gradients: shape ``(T, d)``, row t - 1 the gradient of step t; shape ``(T,)`` for
+            ``d = 1``.
+        x0: the start, ``d`` finite numbers; default the origin.
+
+    Returns:
+        A :class:`Trace` whose ``grads`` are ``gradients``; a run whose iterate stops being
+        finite stops there, as in :func:`run`.
+
+    Example:
+        >>> import optimlab as ol
+        >>> tr = ol.replay(ol.adam(lr=0.1), [300.0, 300.0, 300.0])
+        >>> np.diff(tr.xs[:, 0]).round(6).tolist()  # a constant gradient: steps of lr
+        [-0.1, -0.1, -0.1]
+    """
+    _check_optimizer(optimizer)
+    try:
+        given = np.array(gradients, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"gradients must be an array of numbers; got {gradients!r}") from None
+    if given.ndim == 1:
+        given = given[:, None]
+    if given.ndim != 2 or given.shape[1] == 0:
+        raise ValueError(f"gradients must have shape (T, d) or (T,); got shape {given.shape}")
+    x = np.zeros(given.shape[1]) if x0 is None else _checks.start(x0)
+    if x.shape != given.shape[1:]:
+        raise ValueError(f"x0 must have shape {given.shape[1:]} like a row of gradients; "
+                         f"got shape {x.shape}")
+    if not np.all(np.isfinite(given)):
+        raise ValueError("gradients must be finite; got a non-finite value at step "
+                         f"{int(np.argmax(~np.isfinite(given).all(axis=1))) + 1}")
+    rows = (lambda x, t, g=g: g for g in given)
+    return _steps(optimizer, x, rows, lambda g, x: None)
+
+
+def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int) -> np.ndarray:
+    """Run several settings of one optimizer class from the same start, all in one batch.
+
+    A hyperparameter sweep (a heat map of the final loss over learning rate × β, say) needs
+    hundreds of short runs. Looping over :func:`run` pays Python's overhead once per step per
+    run; ``run_grid`` pays it once per step for the whole grid, because every update rule is
+    elementwise arithmetic that broadcasts over a leading axis of runs. The parameters have
+    shape ``(n, d)``, and every hyperparameter that differs between the optimizers becomes a
+    column of shape ``(n, 1)``. Each run follows exactly the iterates :func:`run` gives it.
+
+    Args:
+        optimizers: ``n >= 1`` optimizers of the same class. Any numeric hyperparameter may
+            differ (``lr``, ``betas``, ``eps``, ``momentum``, ``weight_decay``, ...); options
+            that change the rule itself (``nesterov``, ``amsgrad``, ``centered``, ...) and a
+            learning-rate schedule must be the same for all.
+        grad: a gradient vectorised over the leading axis, mapping shape ``(n, d)`` to
+            ``(n, d)``, as :meth:`optimlab.functions.TestFunction.grad` is. A noisy gradient
+            draws its noise for the whole batch at once, so its runs do not replay the noise
+            that :func:`run` would see.
+        x0: the common start, ``d`` finite numbers.
+        steps: the number of steps, an integer ``>= 0``.
+
+    Returns:
+        A float64 array of shape ``(steps + 1, n, d)``: ``[t, k]`` is run ``k``'s iterate after
+        step ``t``. A run that diverges is NaN from the first step whose iterate is not finite
+        on, where :func:`run` would stop (it returns the rows before that step).
+
+    Raises:
+        ValueError: naming the parameter, for an empty or mixed list of optimizers, an option
+            or schedule that differs between them, a bad ``x0`` or ``steps``, or a ``grad``
+            that returns the wrong shape.
+
+    Example:
+        >>> import optimlab as ol
+        >>> q = ol.functions.ill_conditioned_quadratic
+        >>> grid = [ol.sgd(lr=0.1, momentum=mu) for mu in (0.0, 0.5, 0.9)]
+        >>> xs = ol.run_grid(grid, q.grad, q.start, 100)
+        >>> xs.shape
+        (101, 3, 2)
+        >>> bool((xs[:, 2] == ol.run(grid[2], q.grad, q.start, 100)).all())
+        True
+        >>> grid = [ol.ewma_momentum(lr=lr, beta=0.9) for lr in (0.1, 100.0)]
+        >>> xs = ol.run_grid(grid, q.grad, q.start, 400)
+        >>> int(np.isnan(xs[:, 1, 0]).argmax())  # lr = 100 overflows at step 152
+        152
+    """
+    optimizers = list(optimizers)
+    if not optimizers:
+        raise ValueError(f"optimizers must hold at least one optimizer; got {optimizers!r}")
+    kind = type(optimizers[0])
+    for opt in optimizers:
+        if not isinstance(opt, Optimizer) or type(opt) is not kind:
+            raise ValueError(f"optimizers must all be optimlab optimizers of one class "
+                             f"({kind.__name__}); got {opt!r}")
+    _checks.function("grad", grad, "x of shape (n, d) to (n, d)")
+    steps = _checks.integer("steps", steps)
+    x = np.tile(_checks.start(x0), (len(optimizers), 1))
+    combined = batch(optimizers)
+
+    xs = np.full((steps + 1, *x.shape), np.nan)
+    xs[0] = x
+    alive = np.ones(len(optimizers), dtype=bool)
+    state = combined.init(x)
+    with np.errstate(all="ignore"):  # diverging runs overflow; they are marked, not warned
+        for t in range(1, steps + 1):
+            g = _check_gradient(grad(x.copy()), x.shape, t, "(one row per run)")
+            x, state = combined.step(x, g, state)
+            alive &= np.all(np.isfinite(x), axis=1)
+            x = np.where(alive[:, None], x, np.nan)
+            xs[t] = x
+    return xs

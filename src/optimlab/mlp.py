@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
+
 __all__ = ["MLP", "MinibatchGradient", "two_spirals"]
 
 _ACTIVATIONS = ("tanh", "relu")
@@ -81,7 +83,7 @@ class MLP:
         except TypeError:
             raise ValueError(f"sizes must be a sequence of layer widths; got {self.sizes!r}") from None
         if len(sizes) < 2 or any(
-            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes
+            not _checks.is_integer(n) or n < 1 for n in sizes
         ):
             raise ValueError(
                 f"sizes must hold at least two positive integers; got {self.sizes!r}")
@@ -182,10 +184,12 @@ class MLP:
         """
         X = self._check_inputs(X)
         y = self._check_labels(y, X.shape[0])
-        return self._loss_and_grad(self.unflatten(params), X, y)
+        return self.backpropagate(self.unflatten(params), X, y)
 
-    def _loss_and_grad(self, layers, X, y) -> tuple[float, np.ndarray]:
-        """:meth:`loss_and_grad` on checked arguments (the mini-batch loop checks them once)."""
+    def backpropagate(self, layers, X, y) -> tuple[float, np.ndarray]:
+        """The loss and its gradient by backpropagation, for ``layers`` as
+        :meth:`unflatten` returns them and ``X``, ``y`` already checked (as
+        :meth:`loss_and_grad` and the mini-batch gradient check them once)."""
         hidden = self._forward(layers, X)
         z = hidden[-1]
         loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
@@ -274,8 +278,7 @@ class MinibatchGradient:
         self.X = model._check_inputs(X)
         self.y = model._check_labels(y, self.X.shape[0])
         n = self.X.shape[0]
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                or not 1 <= batch_size <= n:
+        if not _checks.is_integer(batch_size) or not 1 <= batch_size <= n:
             raise ValueError(f"batch_size must be an integer from 1 to {n}; got {batch_size!r}")
         self.batch_size = int(batch_size)
         self._rng = np.random.default_rng(seed)
@@ -284,7 +287,7 @@ class MinibatchGradient:
     def __call__(self, params) -> np.ndarray:
         rows = self._rng.choice(self.X.shape[0], size=self.batch_size, replace=False)
         layers = self.model.unflatten(params)
-        loss, grad = self.model._loss_and_grad(layers, self.X[rows], self.y[rows])
+        loss, grad = self.model.backpropagate(layers, self.X[rows], self.y[rows])
         self.losses.append(loss)
         return grad
 
@@ -313,14 +316,8 @@ def two_spirals(n: int = 600, noise: float = 0.05, seed: int = 0) -> tuple[np.nd
         >>> bool((np.linalg.norm(X, axis=1) <= 1).all())
         True
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2; got {n!r}")
-    try:
-        noise_value = float(noise)
-    except (TypeError, ValueError):
-        raise ValueError(f"noise must be a number >= 0; got {noise!r}") from None
-    if not math.isfinite(noise_value) or noise_value < 0:
-        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
+    n = _checks.integer("n", n, 2)
+    noise_value = _checks.number("noise", noise)
     rng = np.random.default_rng(seed)
     theta = 3.0 * np.pi * np.sqrt(rng.uniform(size=n))
     radius = theta / (3.0 * np.pi)

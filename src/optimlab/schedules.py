@@ -1,7 +1,10 @@
 """Learning-rate schedules: callables of the step number ``t = 1, 2, ...``.
 
-Pass one as ``lr`` to any optimizer. Every schedule validates its arguments and returns a
-learning rate between its smallest and largest value at every step.
+Pass one as ``lr`` to any optimizer. Each schedule is a small frozen dataclass of its arguments
+(:class:`WarmupCosine`, ...), made by the class or by its lowercase function
+(:func:`warmup_cosine`, ...) with the same arguments; the arguments are checked however it is
+made. Every schedule returns a learning rate between its smallest and largest value at every
+step.
 
 Example:
     >>> from optimlab.schedules import warmup_cosine
@@ -13,79 +16,75 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
-__all__ = ["constant", "step_decay", "exponential_decay", "cosine_decay", "warmup_cosine"]
+from . import _checks
 
-
-def _positive(name: str, value, allow_zero: bool = False) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}; got {value!r}")
-    return number
-
-
-def _is_integer(value) -> bool:
-    # numbers.Integral admits numpy integers too (as from np.arange), but not True/False.
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _steps(name: str, value, minimum: int = 1) -> int:
-    if not _is_integer(value) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
+__all__ = [
+    "Schedule", "Constant", "StepDecay", "ExponentialDecay", "CosineDecay", "WarmupCosine",
+    "constant", "step_decay", "exponential_decay", "cosine_decay", "warmup_cosine",
+]
 
 
 def _check_t(t) -> int:
-    if not _is_integer(t) or t < 1:
+    if not _checks.is_integer(t) or t < 1:
         raise ValueError(f"t must be a step number >= 1; got {t!r}")
     return int(t)
 
 
+def _decay_factor(gamma) -> float:
+    gamma = _checks.positive("gamma", gamma)
+    if gamma > 1:
+        raise ValueError(f"gamma must be in (0, 1]; got {gamma!r}")
+    return gamma
+
+
 @dataclass(frozen=True)
-class _Schedule:
+class Schedule:
+    """A learning-rate schedule: ``schedule(t)`` is the rate at step ``t = 1, 2, ...``.
+
+    Subclasses hold the formula in :meth:`value` and check their arguments in :meth:`checked`;
+    calling a schedule checks ``t`` first.
+    """
+
+    def __post_init__(self):
+        for name, value in self.checked().items():
+            object.__setattr__(self, name, value)
+
+    def checked(self) -> dict:
+        """The arguments in normal form, or a ValueError naming the bad one."""
+        return {}
+
     def __call__(self, t: int) -> float:
         return self.value(_check_t(t))
 
     def value(self, t: int) -> float:
+        """The rate at step ``t`` (already checked to be an integer >= 1)."""
         raise NotImplementedError
 
 
 @dataclass(frozen=True)
-class _Constant(_Schedule):
-    lr: float
-
-    def value(self, t):
-        return self.lr
-
-
-def constant(lr: float) -> _Schedule:
+class Constant(Schedule):
     r"""The same learning rate at every step: :math:`\eta_t = \eta`.
 
     Example:
         >>> constant(0.1)(7)
         0.1
     """
-    return _Constant(_positive("lr", lr, allow_zero=True))
+
+    lr: float
+
+    def checked(self):
+        return {"lr": _checks.number("lr", self.lr)}
+
+    def value(self, t):
+        return self.lr
 
 
 @dataclass(frozen=True)
-class _StepDecay(_Schedule):
-    lr: float
-    step_size: int
-    gamma: float
-
-    def value(self, t):
-        return self.lr * self.gamma ** ((t - 1) // self.step_size)
-
-
-def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> _Schedule:
-    r"""Multiply the rate by ``gamma`` every ``step_size`` steps, as ``torch.optim.lr_scheduler.StepLR``.
+class StepDecay(Schedule):
+    r"""Multiply the rate by ``gamma`` every ``step_size`` steps, as
+    ``torch.optim.lr_scheduler.StepLR``.
 
     .. math:: \eta_t = \eta\, \gamma^{\lfloor (t - 1) / s \rfloor}
 
@@ -99,22 +98,21 @@ def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> _Schedule:
         >>> s(10), s(11), s(21)
         (1.0, 0.5, 0.25)
     """
-    gamma = _positive("gamma", gamma)
-    if gamma > 1:
-        raise ValueError(f"gamma must be in (0, 1]; got {gamma!r}")
-    return _StepDecay(_positive("lr", lr, allow_zero=True), _steps("step_size", step_size), gamma)
+
+    lr: float
+    step_size: int
+    gamma: float = 0.1
+
+    def checked(self):
+        return {"gamma": _decay_factor(self.gamma), "lr": _checks.number("lr", self.lr),
+                "step_size": _checks.integer("step_size", self.step_size, 1)}
+
+    def value(self, t):
+        return self.lr * self.gamma ** ((t - 1) // self.step_size)
 
 
 @dataclass(frozen=True)
-class _ExponentialDecay(_Schedule):
-    lr: float
-    gamma: float
-
-    def value(self, t):
-        return self.lr * self.gamma ** (t - 1)
-
-
-def exponential_decay(lr: float, gamma: float) -> _Schedule:
+class ExponentialDecay(Schedule):
     r"""Multiply the rate by ``gamma`` every step, as ``torch.optim.lr_scheduler.ExponentialLR``.
 
     .. math:: \eta_t = \eta\, \gamma^{t - 1}
@@ -127,24 +125,19 @@ def exponential_decay(lr: float, gamma: float) -> _Schedule:
         >>> round(exponential_decay(1.0, gamma=0.9)(3), 6)
         0.81
     """
-    gamma = _positive("gamma", gamma)
-    if gamma > 1:
-        raise ValueError(f"gamma must be in (0, 1]; got {gamma!r}")
-    return _ExponentialDecay(_positive("lr", lr, allow_zero=True), gamma)
+
+    lr: float
+    gamma: float
+
+    def checked(self):
+        return {"gamma": _decay_factor(self.gamma), "lr": _checks.number("lr", self.lr)}
+
+    def value(self, t):
+        return self.lr * self.gamma ** (t - 1)
 
 
 @dataclass(frozen=True)
-class _CosineDecay(_Schedule):
-    lr: float
-    total_steps: int
-    min_lr: float
-
-    def value(self, t):
-        progress = min(t - 1, self.total_steps) / self.total_steps
-        return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1 + math.cos(math.pi * progress))
-
-
-def cosine_decay(lr: float, total_steps: int, min_lr: float = 0.0) -> _Schedule:
+class CosineDecay(Schedule):
     r"""Half a cosine from ``lr`` down to ``min_lr`` over ``total_steps`` steps.
 
     As ``torch.optim.lr_scheduler.CosineAnnealingLR`` (with ``T_max = total_steps``), held at
@@ -165,30 +158,26 @@ def cosine_decay(lr: float, total_steps: int, min_lr: float = 0.0) -> _Schedule:
         >>> s(1), round(s(51), 6), round(s(101), 6)
         (1.0, 0.5, 0.0)
     """
-    lr = _positive("lr", lr, allow_zero=True)
-    min_lr = _positive("min_lr", min_lr, allow_zero=True)
-    if min_lr > lr:
-        raise ValueError(f"min_lr must not exceed lr={lr!r}; got {min_lr!r}")
-    return _CosineDecay(lr, _steps("total_steps", total_steps), min_lr)
+
+    lr: float
+    total_steps: int
+    min_lr: float = 0.0
+
+    def checked(self):
+        lr = _checks.number("lr", self.lr)
+        min_lr = _checks.number("min_lr", self.min_lr)
+        if min_lr > lr:
+            raise ValueError(f"min_lr must not exceed lr={lr!r}; got {min_lr!r}")
+        return {"lr": lr, "min_lr": min_lr,
+                "total_steps": _checks.integer("total_steps", self.total_steps, 1)}
+
+    def value(self, t):
+        progress = min(t - 1, self.total_steps) / self.total_steps
+        return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1 + math.cos(math.pi * progress))
 
 
 @dataclass(frozen=True)
-class _WarmupCosine(_Schedule):
-    peak: float
-    warmup_steps: int
-    total_steps: int
-    min_lr: float
-
-    def value(self, t):
-        if t <= self.warmup_steps:
-            return self.peak * t / self.warmup_steps
-        decay_steps = self.total_steps - self.warmup_steps
-        progress = min(t - self.warmup_steps, decay_steps) / decay_steps
-        return self.min_lr + 0.5 * (self.peak - self.min_lr) * (1 + math.cos(math.pi * progress))
-
-
-def warmup_cosine(peak: float, warmup_steps: int, total_steps: int,
-                  min_lr: float = 0.0) -> _Schedule:
+class WarmupCosine(Schedule):
     r"""Linear warm-up to ``peak`` over ``warmup_steps`` steps, then cosine decay to ``min_lr``.
 
     .. math::
@@ -210,13 +199,35 @@ def warmup_cosine(peak: float, warmup_steps: int, total_steps: int,
         >>> [round(s(t), 3) for t in range(1, 9)]
         [0.25, 0.5, 0.75, 1.0, 0.854, 0.5, 0.146, 0.0]
     """
-    peak = _positive("peak", peak, allow_zero=True)
-    warmup_steps = _steps("warmup_steps", warmup_steps)
-    total_steps = _steps("total_steps", total_steps)
-    if total_steps <= warmup_steps:
-        raise ValueError(f"total_steps must exceed warmup_steps={warmup_steps}; "
-                         f"got {total_steps!r}")
-    min_lr = _positive("min_lr", min_lr, allow_zero=True)
-    if min_lr > peak:
-        raise ValueError(f"min_lr must not exceed peak={peak!r}; got {min_lr!r}")
-    return _WarmupCosine(peak, warmup_steps, total_steps, min_lr)
+
+    peak: float
+    warmup_steps: int
+    total_steps: int
+    min_lr: float = 0.0
+
+    def checked(self):
+        peak = _checks.number("peak", self.peak)
+        warmup_steps = _checks.integer("warmup_steps", self.warmup_steps, 1)
+        total_steps = _checks.integer("total_steps", self.total_steps, 1)
+        if total_steps <= warmup_steps:
+            raise ValueError(f"total_steps must exceed warmup_steps={warmup_steps}; "
+                             f"got {self.total_steps!r}")
+        min_lr = _checks.number("min_lr", self.min_lr)
+        if min_lr > peak:
+            raise ValueError(f"min_lr must not exceed peak={peak!r}; got {min_lr!r}")
+        return {"peak": peak, "warmup_steps": warmup_steps, "total_steps": total_steps,
+                "min_lr": min_lr}
+
+    def value(self, t):
+        if t <= self.warmup_steps:
+            return self.peak * t / self.warmup_steps
+        decay_steps = self.total_steps - self.warmup_steps
+        progress = min(t - self.warmup_steps, decay_steps) / decay_steps
+        return self.min_lr + 0.5 * (self.peak - self.min_lr) * (1 + math.cos(math.pi * progress))
+
+
+constant = _checks.factory(Constant, "constant")
+step_decay = _checks.factory(StepDecay, "step_decay")
+exponential_decay = _checks.factory(ExponentialDecay, "exponential_decay")
+cosine_decay = _checks.factory(CosineDecay, "cosine_decay")
+warmup_cosine = _checks.factory(WarmupCosine, "warmup_cosine")

@@ -1,4 +1,4 @@
-"""run_grid: a batch of runs gives, row by row, what optimlab.run gives one run at a time."""
+"""run_grid (in optimlab.loop): a batch of runs gives, row by row, what optimlab.run gives one run at a time."""
 
 import warnings
 
@@ -60,14 +60,44 @@ def test_a_shared_schedule_is_allowed_and_different_schedules_are_refused():
         ol.run_grid([optimizers[0], other], q.grad, q.start, 5)
 
 
-def test_hyperparameters_the_update_branches_on_cannot_vary():
+SWEEPS = {
+    "sgd-momentum": [ol.sgd(lr=0.05, momentum=m) for m in (0.0, 0.5, 0.9)],
+    "sgd-dampening": [ol.sgd(lr=0.05, momentum=0.9, dampening=d) for d in (0.0, 0.5, 1.0)],
+    "sgd-weight_decay": [ol.sgd(lr=0.05, momentum=0.5, weight_decay=w) for w in (0.0, 0.3)],
+    "nesterov-momentum": [ol.sgd(lr=0.05, momentum=m, nesterov=True) for m in (0.3, 0.9)],
+    "adam-weight_decay": [ol.adam(lr=0.1, weight_decay=w) for w in (0.0, 0.1, 1.0)],
+    "adam-eps": [ol.adam(lr=0.1, eps=e) for e in (1e-8, 1e-3, 1.0)],
+    "rmsprop-momentum": [ol.rmsprop(lr=0.01, momentum=m) for m in (0.0, 0.5, 0.9)],
+    "rmsprop-weight_decay": [ol.rmsprop(lr=0.01, weight_decay=w) for w in (0.0, 0.2)],
+    "centered-alpha": [ol.rmsprop(lr=0.01, alpha=a, centered=True) for a in (0.9, 0.99)],
+    "adagrad-lr_decay": [ol.adagrad(lr=0.5, lr_decay=d) for d in (0.0, 0.01)],
+    "adagrad-accumulator": [ol.adagrad(lr=0.5, initial_accumulator_value=s, weight_decay=w)
+                            for s in (0.0, 0.1) for w in (0.0, 0.05)],
+}
+
+
+@pytest.mark.parametrize("optimizers", SWEEPS.values(), ids=SWEEPS.keys())
+@pytest.mark.parametrize("function", [ill_conditioned_quadratic, rosenbrock],
+                         ids=lambda f: f.name)
+def test_every_numeric_hyperparameter_can_vary_and_each_row_is_a_separate_run_bit_for_bit(
+        optimizers, function):
+    batch = ol.run_grid(optimizers, function.grad, function.start, 60)
+    for k, single in enumerate(_one_at_a_time(optimizers, function.grad, function.start, 60)):
+        np.testing.assert_array_equal(batch[: len(single), k], single)
+        assert np.isnan(batch[len(single):, k]).all()
+
+
+@pytest.mark.parametrize("optimizers, name", [
+    ([ol.sgd(lr=0.1, momentum=0.5), ol.sgd(lr=0.1, momentum=0.5, nesterov=True)], "nesterov"),
+    ([ol.adam(amsgrad=False), ol.adam(amsgrad=True)], "amsgrad"),
+    ([ol.rmsprop(centered=False), ol.rmsprop(centered=True)], "centered"),
+    ([ol.ewma_momentum(lr=0.1), ol.ewma_momentum(lr=0.1, bias_correction=False)],
+     "bias_correction"),
+])
+def test_options_that_change_the_rule_cannot_vary_and_the_error_says_so(optimizers, name):
     q = ill_conditioned_quadratic
-    with pytest.raises(ValueError, match="momentum"):
-        ol.run_grid([ol.sgd(lr=0.1, momentum=m) for m in (0.5, 0.9)], q.grad, q.start, 3)
-    with pytest.raises(ValueError, match="weight_decay"):  # Adam adds λx only if λ != 0
-        ol.run_grid([ol.adam(weight_decay=w) for w in (0.0, 0.1)], q.grad, q.start, 3)
-    with pytest.raises(ValueError, match="amsgrad"):
-        ol.run_grid([ol.adam(amsgrad=False), ol.adam(amsgrad=True)], q.grad, q.start, 3)
+    with pytest.raises(ValueError, match=rf"^run_grid cannot vary {name}, an option .*fixed"):
+        ol.run_grid(optimizers, q.grad, q.start, 3)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,57 @@
+"""Optimizers with the semantics, names and defaults of ``torch.optim``.
+
+One module per rule family, as in ``torch/optim``: :mod:`.sgd`, :mod:`.ewma_momentum` (optimlab's
+own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW).
+
+Every optimizer is a small frozen dataclass of hyperparameters (``Adam``), made by the class or
+by its lowercase function (``adam``) with the same arguments; the hyperparameters are checked
+whenever one is made, also by :func:`dataclasses.replace`. Two methods:
+
+* ``init(x)`` returns the initial :class:`State` for parameters ``x``;
+* ``step(x, g, state)`` takes the parameters, the gradient at them and the state, and returns
+  the new parameters and the new state. Nothing is modified in place.
+
+The step counter ``t`` counts from 1: the first call to ``step`` performs step ``t = 1``.
+``lr`` is a float or a schedule, a callable of ``t`` returning the learning rate
+(see :mod:`optimlab.schedules`).
+
+Example:
+    >>> import dataclasses
+    >>> import numpy as np
+    >>> from optimlab import adam
+    >>> opt = adam(lr=0.1)
+    >>> x = np.array([1.0, -2.0])
+    >>> state = opt.init(x)
+    >>> x, state = opt.step(x, np.array([3.0, -0.5]), state)
+    >>> x.round(6).tolist(), state.t
+    ([0.9, -1.9], 1)
+    >>> dataclasses.replace(opt, betas=(2.0, 0.5))
+    Traceback (most recent call last):
+    ...
+    ValueError: betas[0] must be in [0, 1); got 2.0
+"""
+
+from ._base import LearningRate, Optimizer, State
+from .adagrad import Adagrad, adagrad
+from .adam import Adam, AdamW, adam, adamw
+from .ewma_momentum import EWMAMomentum, ewma_momentum
+from .rmsprop import RMSprop, rmsprop
+from .sgd import SGD, sgd
+
+__all__ = [
+    "LearningRate",
+    "State",
+    "Optimizer",
+    "SGD",
+    "EWMAMomentum",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "sgd",
+    "ewma_momentum",
+    "adagrad",
+    "rmsprop",
+    "adam",
+    "adamw",
+]

@@ -1,0 +1,172 @@
+"""What every optimizer shares: the state, the interface, and hyperparameters checked once.
+
+A hyperparameter is declared once, on the class, with its default and its check
+(:func:`hyperparameter`); the check runs whenever an optimizer is made, by the class, by its
+factory function or by :func:`dataclasses.replace`. ``_checks.factory`` then makes the lowercase
+function (``adam``) from the class (``Adam``), with the same signature, so no default is written
+twice. :func:`batch` stacks several settings of one optimizer for :func:`optimlab.run_grid`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Union
+
+import numpy as np
+
+from .. import _checks
+
+LearningRate = Union[float, Callable[[int], float]]
+
+_NO_DEFAULT = dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class State:
+    """The state of an optimizer after ``t`` steps.
+
+    Attributes:
+        t: the number of steps taken so far (0 before the first step).
+        buffers: named arrays the optimizer keeps between steps, for example ``m`` and ``v``
+            for Adam. Their meaning is documented on each optimizer.
+    """
+
+    t: int
+    buffers: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.buffers[name]
+
+
+# The checks a hyperparameter can declare. Each takes the parameter's name and the value and
+# returns the value in normal form, or raises a ValueError naming the parameter.
+
+def learning_rate(name: str, value) -> LearningRate:
+    """A float >= 0, or a schedule (any callable of the step t)."""
+    return value if callable(value) else _checks.number(name, value)
+
+
+def nonnegative(name: str, value) -> float:
+    """A finite float >= 0."""
+    return _checks.number(name, value)
+
+
+def fraction(name: str, value) -> float:
+    """A float in [0, 1), such as a decay rate or a momentum."""
+    return _checks.number(name, value, 0.0, 1.0)
+
+
+def closed_fraction(name: str, value) -> float:
+    """A float in [0, 1], such as SGD's dampening."""
+    return _checks.number(name, value, 0.0, 1.0, high_inclusive=True)
+
+
+def betas(name: str, value) -> tuple[float, float]:
+    """A pair of floats, each in [0, 1)."""
+    try:
+        beta1, beta2 = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (beta1, beta2); got {value!r}") from None
+    return fraction(f"{name}[0]", beta1), fraction(f"{name}[1]", beta2)
+
+
+def switch(name: str, value) -> bool:
+    """An option that changes the rule (nesterov, amsgrad, ...): True or False."""
+    return _checks.flag(name, value)
+
+
+def hyperparameter(default: Any = _NO_DEFAULT, check: Callable = nonnegative):
+    """Declare a hyperparameter of an optimizer class: its default (none if omitted) and the
+    check it must pass whenever an optimizer is made."""
+    return field(default=default, metadata={"check": check})
+
+
+class Optimizer:
+    """The interface every optimizer implements.
+
+    * ``init(x)`` returns the initial :class:`State` for parameters ``x``;
+    * ``step(x, g, state)`` takes the parameters, the gradient at them and the state, and
+      returns the new parameters and the new state. Nothing is modified in place.
+
+    Subclasses are frozen dataclasses whose fields are declared with :func:`hyperparameter`.
+    """
+
+    lr: LearningRate
+
+    def __post_init__(self):
+        for spec in dataclasses.fields(self):
+            check = spec.metadata.get("check")
+            if check is not None:
+                object.__setattr__(self, spec.name, check(spec.name, getattr(self, spec.name)))
+        self.check_together()
+
+    def check_together(self) -> None:
+        """Checks that involve several hyperparameters (none by default)."""
+
+    def init(self, x: np.ndarray) -> State:
+        """The state before the first step for parameters ``x``."""
+        raise NotImplementedError
+
+    def step(self, x: np.ndarray, g: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+        """One update: parameters ``x``, gradient ``g`` at ``x``; returns ``(x_new, state_new)``."""
+        raise NotImplementedError
+
+    def learning_rate(self, t: int) -> float:
+        """The learning rate used at step ``t`` (t = 1, 2, ...)."""
+        if callable(self.lr):
+            value = float(self.lr(t))
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"lr schedule returned {value!r} at step t={t}; "
+                                 "learning rates must be finite and >= 0")
+            return value
+        return self.lr
+
+
+def coupled_weight_decay(g: np.ndarray, x: np.ndarray, weight_decay) -> np.ndarray:
+    """The gradient with the L2 term ``weight_decay * x`` added, as PyTorch adds it: only
+    where ``weight_decay != 0`` (so a zero decay leaves even the sign of a zero gradient
+    alone). Written with ``np.where`` rather than ``if`` so that ``weight_decay`` can be a
+    column of per-run values in :func:`optimlab.run_grid`."""
+    return np.where(weight_decay != 0, g + weight_decay * x, g)
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except (TypeError, ValueError):
+        return a is b
+
+
+def _column(name: str, values: list):
+    """One hyperparameter for a batch: the shared value, or a column of per-run values."""
+    first = values[0]
+    if all(_same(value, first) for value in values[1:]):
+        return first
+    if isinstance(first, tuple):
+        return tuple(_column(f"{name}[{i}]", [value[i] for value in values])
+                     for i in range(len(first)))
+    if any(callable(value) for value in values):
+        raise ValueError(f"run_grid can only vary numeric hyperparameters; {name} is a "
+                         f"schedule that differs across the optimizers: got {values!r}")
+    if any(isinstance(value, (bool, np.bool_)) for value in values):
+        raise ValueError(f"run_grid cannot vary {name}, an option that changes the update "
+                         f"rule itself; keep it fixed per grid (run one grid per value): "
+                         f"got {values!r}")
+    return np.asarray(values, dtype=float)[:, None]
+
+
+def batch(optimizers: list[Optimizer]) -> Optimizer:
+    """One optimizer of the same class whose differing numeric hyperparameters are columns of
+    shape ``(n, 1)``, so that a step on parameters of shape ``(n, d)`` is ``n`` separate steps.
+
+    Every optimizer was checked when it was made; the batch is assembled without the checks,
+    which are written for single values."""
+    kind = type(optimizers[0])
+    combined = object.__new__(kind)
+    for spec in dataclasses.fields(kind):
+        if spec.init:
+            values = [getattr(opt, spec.name) for opt in optimizers]
+            object.__setattr__(combined, spec.name, _column(spec.name, values))
+    return combined

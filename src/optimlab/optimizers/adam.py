@@ -1,0 +1,117 @@
+"""Adam and AdamW, as torch.optim.Adam and torch.optim.AdamW (with AMSGrad)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .._checks import factory
+from ._base import LearningRate, Optimizer, State, betas, coupled_weight_decay, \
+    hyperparameter, learning_rate, switch
+
+__all__ = ["Adam", "AdamW", "adam", "adamw"]
+
+
+@dataclass(frozen=True)
+class Adam(Optimizer):
+    r"""Adam: bias-corrected moving averages of the gradient and of its square.
+
+    Exactly ``torch.optim.Adam`` (:math:`\epsilon` added after the square root of
+    :math:`\hat v_t`; weight decay is the coupled L2 term):
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda x_{t-1} \\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2, \qquad m_0 = v_0 = 0 \\
+        \hat m_t &= \frac{m_t}{1 - \beta_1^t}, \qquad
+        \hat v_t = \frac{v_t}{1 - \beta_2^t}
+            \quad \Big(\text{AMSGrad: } \hat v_t = \frac{\max_{s \le t} v_s}{1 - \beta_2^t}\Big) \\
+        x_t &= x_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    Kingma & Ba (2015); AMSGrad from Reddi, Kale & Kumar (2018), in PyTorch's form, which
+    keeps the running maximum of the raw :math:`v_t` and bias-corrects it.
+
+    Args:
+        lr: learning rate :math:`\eta`, default 0.001, or a schedule.
+        betas: :math:`(\beta_1, \beta_2)`, each in [0, 1), default (0.9, 0.999).
+        eps: :math:`\epsilon \ge 0`, default 1e-8.
+        weight_decay: :math:`\lambda \ge 0`, default 0.
+        amsgrad: use the running maximum of :math:`v_t`, default False.
+
+    Example:
+        >>> import numpy as np
+        >>> opt = adam(lr=0.2)
+        >>> x, s = opt.step(np.array([9.0, -3.0]), np.array([1.8, -30.0]), opt.init(np.zeros(2)))
+        >>> x.round(6).tolist()
+        [8.8, -2.8]
+    """
+
+    lr: LearningRate = hyperparameter(0.001, learning_rate)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.999), betas)
+    eps: float = hyperparameter(1e-8)
+    weight_decay: float = hyperparameter(0.0)
+    amsgrad: bool = hyperparameter(False, switch)
+    # AdamW sets this, as PyTorch's Adam(decoupled_weight_decay=True) does.
+    decoupled_weight_decay: ClassVar[bool] = False
+
+    def init(self, x):
+        zeros = np.zeros_like(x, dtype=float)
+        return State(t=0, buffers={"m": zeros, "v": zeros, "v_max": zeros})
+
+    def step(self, x, g, state):
+        t = state.t + 1
+        beta1, beta2 = self.betas
+        lr = self.learning_rate(t)
+        if self.decoupled_weight_decay:
+            x = x * (1 - lr * self.weight_decay)
+        else:
+            g = coupled_weight_decay(g, x, self.weight_decay)
+        m = beta1 * state["m"] + (1 - beta1) * g
+        v = beta2 * state["v"] + (1 - beta2) * g * g
+        v_max = np.maximum(state["v_max"], v) if self.amsgrad else state["v_max"]
+        m_hat = m / (1 - beta1**t)
+        v_hat = (v_max if self.amsgrad else v) / (1 - beta2**t)
+        x = x - lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return x, State(t=t, buffers={"m": m, "v": v, "v_max": v_max})
+
+
+@dataclass(frozen=True)
+class AdamW(Adam):
+    r"""AdamW: Adam with decoupled weight decay.
+
+    Exactly ``torch.optim.AdamW``: the parameters shrink by :math:`1 - \eta\lambda` first, then
+    take an :class:`Adam` step on the plain gradient (no L2 term in :math:`m` or :math:`v`):
+
+    .. math::
+
+        x_{t-1}' = (1 - \eta\lambda)\, x_{t-1}, \qquad
+        x_t = x_{t-1}' - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    Here :math:`\eta` is the learning rate itself, as in PyTorch. Loshchilov & Hutter (2019)
+    decouple the decay from it: their Algorithm 2 shrinks by :math:`\eta_t \lambda`, with
+    :math:`\eta_t` the schedule's multiplier alone.
+
+    Args:
+        lr: learning rate :math:`\eta`, default 0.001, or a schedule.
+        betas: :math:`(\beta_1, \beta_2)`, each in [0, 1), default (0.9, 0.999).
+        eps: :math:`\epsilon \ge 0`, default 1e-8.
+        weight_decay: :math:`\lambda \ge 0`, default 0.01.
+        amsgrad: use the running maximum of :math:`v_t`, default False.
+
+    Example:
+        >>> import numpy as np
+        >>> opt = adamw(lr=0.1, weight_decay=0.5)
+        >>> x, s = opt.step(np.array([2.0]), np.array([0.0]), opt.init(np.zeros(1)))
+        >>> x.round(6).tolist()
+        [1.9]
+    """
+
+    weight_decay: float = hyperparameter(0.01)
+    decoupled_weight_decay: ClassVar[bool] = True
+
+
+adam = factory(Adam, "adam")
+adamw = factory(AdamW, "adamw")

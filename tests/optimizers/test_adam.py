@@ -1,0 +1,87 @@
+"""Adam, AdamW and AMSGrad, as torch.optim.Adam and AdamW.
+
+Agreement with the reference implementations is in tests/test_reference.py; these tests check
+properties that follow from the rules, over many random gradient sequences (hypothesis).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import optimlab as ol
+from strategies import assert_steps, decays, gradient_sequences, learning_rates, magnitudes, replay
+
+
+@settings(max_examples=40, deadline=None)
+@given(g=arrays(np.float64, 3, elements=magnitudes), steps=st.integers(1, 40),
+       beta1=decays, beta2=decays, lr=learning_rates)
+def test_adam_bias_corrected_moments_of_a_constant_gradient_equal_it(g, steps, beta1, beta2, lr):
+    optimizer = ol.adam(lr=lr, betas=(beta1, beta2))
+    xs, states = replay(optimizer, np.tile(g, (steps, 1)))
+    for t, state in enumerate(states[1:], start=1):
+        assert state.t == t
+        np.testing.assert_allclose(state["m"] / (1 - beta1**t), g, rtol=1e-9)
+        np.testing.assert_allclose(state["v"] / (1 - beta2**t), g * g, rtol=1e-9)
+    assert_steps(xs, np.tile(-lr * g / (np.abs(g) + 1e-8), (steps, 1)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(g=arrays(np.float64, 4, elements=magnitudes), lr=learning_rates, beta1=decays,
+       beta2=decays, amsgrad=st.booleans())
+def test_adam_first_step_is_lr_times_minus_the_sign_of_the_gradient(g, lr, beta1, beta2,
+                                                                     amsgrad):
+    optimizer = ol.adam(lr=lr, betas=(beta1, beta2), amsgrad=amsgrad)
+    x, _ = optimizer.step(np.zeros(4), g, optimizer.init(np.zeros(4)))
+    # Exactly -lr g / (|g| + eps); with |g| >= 1e-3 that is -lr sign(g) to within lr * 1e-5.
+    assert np.all(np.abs(x + lr * np.sign(g)) <= lr * 1e-8 / np.abs(g) + 1e-15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(gradients=gradient_sequences(max_steps=8), wd=st.floats(0.01, 2.0), lr=learning_rates,
+       x0=st.floats(-5.0, 5.0), amsgrad=st.booleans())
+def test_adamw_differs_from_adam_by_exactly_the_decoupled_decay(gradients, wd, lr, x0, amsgrad):
+    adamw = ol.adamw(lr=lr, weight_decay=wd, amsgrad=amsgrad)
+    adam = ol.adam(lr=lr, amsgrad=amsgrad)
+    x = np.full(gradients.shape[1], x0)
+    s_adamw, s_adam = adamw.init(x), adam.init(x)
+    for g in gradients:
+        x_adamw, s_adamw = adamw.step(x, g, s_adamw)
+        x_adam, s_adam = adam.step(x, g, s_adam)
+        np.testing.assert_allclose(x_adamw - x_adam, -lr * wd * x, rtol=1e-9, atol=1e-12)
+        # The decay never reaches the moment estimates.
+        for name in ("m", "v", "v_max"):
+            np.testing.assert_array_equal(s_adamw[name], s_adam[name])
+        x = x_adamw
+
+
+@settings(max_examples=40, deadline=None)
+@given(gradients=gradient_sequences(max_steps=15), beta2=decays)
+def test_amsgrad_keeps_the_running_maximum_of_v(gradients, beta2):
+    _, states = replay(ol.adam(lr=0.1, betas=(0.9, beta2), amsgrad=True), gradients)
+    for before, after in zip(states[1:], states[2:]):
+        assert np.all(after["v_max"] >= before["v_max"])
+    for state in states[1:]:
+        np.testing.assert_array_equal(state["v_max"],
+                                      np.max([s["v"] for s in states[1:state.t + 1]], axis=0))
+
+
+@pytest.mark.parametrize("factory", [ol.adam, ol.adamw], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("index, betas", [(0, (1.0, 0.999)), (0, (-0.1, 0.999)),
+                                          (1, (0.9, 1.0)), (1, (0.9, 1.5)),
+                                          (1, (0.9, math.nan))])
+def test_betas_outside_the_unit_interval_are_rejected(factory, index, betas):
+    value = betas[index]
+    with pytest.raises(ValueError, match=rf"^betas\[{index}\] must .*; got {value!r}$"):
+        factory(betas=betas)
+
+
+@pytest.mark.parametrize("betas", [0.9, (0.9,), (0.9, 0.99, 0.999)])
+def test_betas_that_are_not_a_pair_are_rejected(betas):
+    with pytest.raises(ValueError, match=r"^betas must be a pair \(beta1, beta2\); got"):
+        ol.adam(betas=betas)
