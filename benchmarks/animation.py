@@ -24,6 +24,7 @@ from matplotlib.animation import FuncAnimation
 
 import optimlab as ol
 from optimlab import plotting
+from optimlab.plotting import scene as scenes
 
 SIZE_TARGET = 60 * 1024
 SPEED_TARGET = 5.0
@@ -50,8 +51,8 @@ def timed(render, repeat: int) -> tuple[float, float, str]:
 
 def with_funcanimation(function, paths) -> str:
     """The same picture and frames, through FuncAnimation and matplotlib's ffmpeg writer."""
-    figure, ax = plotting._new_figure(plotting.DEFAULT_WIDTH)
-    scene = plotting._build_scene(ax, function, paths, None, animated=False)
+    figure, ax = scenes.new_figure(plotting.DEFAULT_WIDTH)
+    scene = scenes.build_scene(ax, function, paths, None, animated=False)
     # Lay the figure out once, as animate does: constrained layout on every frame would make
     # this baseline several times slower still, and the comparison is about redrawing.
     figure.canvas.draw()
@@ -85,7 +86,7 @@ def main() -> None:
 
     print(f"trajectory: Adam lr=0.2 from {function.start}, {len(xs) - 1} steps, "
           f"{len(xs)} frames + {plotting.DEFAULT_HOLD_FRAMES} held, "
-          f"{plotting.DEFAULT_WIDTH}x{plotting._frame_size(plotting.DEFAULT_WIDTH)[1]} px, "
+          f"{plotting.DEFAULT_WIDTH}x{scenes.frame_size(plotting.DEFAULT_WIDTH)[1]} px, "
           f"{plotting.DEFAULT_FPS} fps; ffmpeg {imageio_ffmpeg.get_ffmpeg_version()} "
           f"from imageio-ffmpeg; best of {repeat} runs")
     print(f"{'method':38s} {'wall s':>8s} {'CPU s':>8s} {'HTML bytes':>11s} {'HTML KB':>8s}")

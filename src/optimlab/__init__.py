@@ -17,7 +17,7 @@ from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
 from .grid import run_grid
 from .loop import DivergenceWarning, Trace, run, trace
-from .plotting import Animation, animate, plot_loss, plot_paths, plot_surface
+from .plotting import Animation, animate, animate_figure, plot_loss, plot_paths, plot_surface
 from .optimizers import (
     SGD,
     Adagrad,
@@ -63,6 +63,7 @@ __all__ = [
     "adam",
     "adamw",
     "animate",
+    "animate_figure",
     "Animation",
     "plot_surface",
     "plot_paths",

@@ -1,4 +1,4 @@
-"""Tests for optimlab.plotting.animate_figure: any figure encoded as a video."""
+"""animate_figure: any figure, redrawn per frame, encoded as a video."""
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
