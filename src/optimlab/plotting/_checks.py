@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
+from matplotlib.colors import is_color_like
 
 from ..functions import TestFunction
+from .colours import colours_for
 
 MAX_PATHS = 10
 """The most trajectories one picture draws (each needs a colour of its own)."""
@@ -70,3 +72,33 @@ def check_title(title) -> str | None:
     if title is not None and not isinstance(title, str):
         raise ValueError(f"title must be a string or None; got {title!r}")
     return title
+
+
+def check_number_range(name: str, value, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or (
+        not low <= value <= high
+    ):
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}; got {value!r}")
+    return float(value)
+
+
+def check_colours(colours, labels: list[str]) -> dict[str, str]:
+    """``{label: colour}`` for every label: ``colours``'s where it has one, else
+    :func:`~optimlab.plotting.colours_for`'s."""
+    if colours is not None and not isinstance(colours, Mapping):
+        raise ValueError(f"colours must be a dict {{label: colour}} or None; got {colours!r}")
+    chosen = colours_for(labels)
+    for label, colour in (colours or {}).items():
+        if not is_color_like(colour):
+            raise ValueError(f"colours[{label!r}] must be a matplotlib colour; got {colour!r}")
+        if label in chosen:
+            chosen[label] = colour
+    return chosen
+
+
+def check_aspect(aspect, default: str) -> str:
+    if aspect is None:
+        return default
+    if aspect not in ("equal", "auto"):
+        raise ValueError(f'aspect must be "equal", "auto" or None; got {aspect!r}')
+    return aspect

@@ -5,13 +5,30 @@ trajectories over a contour plot, blitting the moving artists over a background 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..functions import TestFunction
-from ._checks import check_function, check_int_range, check_title, check_trajectories
-from .scene import DEFAULT_WIDTH, build_scene, new_figure
+from ._checks import (
+    check_aspect,
+    check_colours,
+    check_function,
+    check_int_range,
+    check_number_range,
+    check_title,
+    check_trajectories,
+)
+from .scene import (
+    DEFAULT_WIDTH,
+    build_scene,
+    default_aspect,
+    fit_height,
+    legend_below,
+    new_figure,
+)
 from .video import Animation, Renderer, record
 
 DEFAULT_FPS = 20
@@ -22,6 +39,9 @@ DEFAULT_MAX_FRAMES = 200
 
 DEFAULT_HOLD_FRAMES = 10
 """How many times :func:`animate` repeats the last frame, so that the end can be seen."""
+
+DEFAULT_MIN_DURATION = 3.0
+"""The shortest animation in seconds: a run of a few steps shows each for several frames."""
 
 
 def _format_point(point) -> str:
@@ -59,15 +79,24 @@ def shown_steps(steps: int, max_frames: int) -> np.ndarray:
     return np.unique(np.linspace(0, steps, max_frames).round().astype(int))
 
 
+def slowed(shown: np.ndarray, fps: int, hold_frames: int, min_duration: float) -> np.ndarray:
+    """``shown`` with each step repeated as often as it takes (the same number of times each)
+    for the clip, held end included, to last ``min_duration`` seconds."""
+    repeats = max(1, math.ceil((min_duration * fps - hold_frames) / len(shown)))
+    return np.repeat(shown, repeats)
+
+
 def trajectory_renderer(function: TestFunction, paths: dict[str, np.ndarray],
-                        title: str | None, width: int, max_frames: int,
-                        hold_frames: int) -> Renderer:
+                        title: str | None, width: int, keys: np.ndarray, hold_frames: int,
+                        colours: dict[str, str], aspect: str) -> Renderer:
     """The frames of :func:`animate`: the background is drawn once and saved; each frame
     restores it and draws only the moving artists."""
 
     def prepare():
         figure, ax = new_figure(width)
-        scene = build_scene(ax, function, paths, title, animated=True)
+        scene = build_scene(ax, function, paths, title, colours, animated=True, aspect=aspect,
+                            legend_below=legend_below(function))
+        fit_height(figure, ax)
         canvas = figure.canvas
         canvas.draw()  # the static background, laid out once
         figure.set_layout_engine("none")
@@ -81,24 +110,31 @@ def trajectory_renderer(function: TestFunction, paths: dict[str, np.ndarray],
                 ax.draw_artist(artist)
             return canvas.buffer_rgba()
 
-        return draw
+        return figure, draw
 
-    steps = max(len(xs) for xs in paths.values()) - 1
-    return Renderer(prepare, shown_steps(steps, max_frames), hold_frames)
+    return Renderer(prepare, keys, hold_frames)
 
 
 def animate(function: TestFunction, trajectories, *, title: str | None = None,
             fps: int = DEFAULT_FPS, width: int = DEFAULT_WIDTH,
-            max_frames: int = DEFAULT_MAX_FRAMES,
-            hold_frames: int = DEFAULT_HOLD_FRAMES) -> Animation:
+            max_frames: int = DEFAULT_MAX_FRAMES, hold_frames: int = DEFAULT_HOLD_FRAMES,
+            min_duration: float = DEFAULT_MIN_DURATION, colours=None,
+            aspect: str | None = None) -> Animation:
     """Animate optimizer trajectories over the contour plot of ``function``.
 
-    Each trajectory gets its own colour, a line through the iterates so far and a marker at the
-    current one; a counter shows ``step k / T`` with ``T`` the longest trajectory's steps. A
-    trajectory that ends early keeps a cross where it stopped; an iterate outside the window is
-    shown as a triangle on the border pointing where it went. One frame per step (runs longer
-    than ``max_frames`` are subsampled), then the last frame is held for ``hold_frames`` frames.
-    The same inputs give byte-identical videos.
+    Each trajectory gets its own colour (its optimizer's, see :func:`colours_for`), a line
+    through the iterates so far and a marker at the current one; a counter shows ``step k / T``
+    with ``T`` the longest trajectory's steps. A trajectory that ends early keeps a cross where
+    it stopped; an iterate outside the window is shown as a triangle on the border pointing
+    where it went; the minimum's star stays on top. One frame per step (runs longer than
+    ``max_frames`` are subsampled; a run too short to last ``min_duration`` seconds shows each
+    step for several frames), then the last frame is held for ``hold_frames`` frames. The
+    video opens on its last frame. The same inputs give byte-identical videos.
+
+    Both axes have the same scale where the window allows it (``aspect``), so that shapes and
+    angles are true: the frame's height then follows from the window's shape (the running
+    example's 20 x 8 window gives 800 x 480 pixels at the default width). Text is sized to
+    stay legible on a phone.
 
     Args:
         function: the :class:`~optimlab.functions.TestFunction` whose window and contours are
@@ -107,9 +143,15 @@ def animate(function: TestFunction, trajectories, *, title: str | None = None,
         title: the title above the plot (default: the function's name).
         fps: frames per second, 1 to 60 (default 20).
         width: video width in pixels, an even number from 240 to 1920 (default 800); the height
-            is 0.6 times the width, rounded to an even number.
+            follows (0.6 times the width with ``aspect="auto"``), rounded to an even number.
         max_frames: the most steps shown as frames, 2 to 2000 (default 200).
         hold_frames: how many times to repeat the last frame, 0 to 600 (default 10).
+        min_duration: the shortest clip in seconds, 0 to 60 (default 3).
+        colours: ``{label: colour}`` for some or all labels (default :func:`colours_for`'s);
+            pass one mapping to every figure of a page to colour each path alike.
+        aspect: ``"equal"`` (the same scale on both axes), ``"auto"`` (each axis fills the
+            frame), or None (default): equal unless the window is over 4 times wider than high
+            or over twice as high as wide.
 
     Returns:
         An :class:`Animation`; it displays itself as an embedded ``<video>``.
@@ -123,7 +165,7 @@ def animate(function: TestFunction, trajectories, *, title: str | None = None,
         >>> q = ol.functions.ill_conditioned_quadratic
         >>> paths = {"SGD": ol.run(ol.sgd(lr=0.15), q.grad, q.start, 8),
         ...          "Adam": ol.run(ol.adam(lr=0.5), q.grad, q.start, 12)}
-        >>> movie = ol.animate(q, paths, width=240, hold_frames=0)
+        >>> movie = ol.animate(q, paths, width=240, hold_frames=0, min_duration=0)
         >>> movie.frames, movie.steps
         (13, 12)
         >>> movie.description[:42]
@@ -140,15 +182,20 @@ def animate(function: TestFunction, trajectories, *, title: str | None = None,
         raise ValueError(f"width must be even (H.264 needs even dimensions); got {width!r}")
     max_frames = check_int_range("max_frames", max_frames, 2, 2000)
     hold_frames = check_int_range("hold_frames", hold_frames, 0, 600)
-    renderer = trajectory_renderer(function, paths, title, width, max_frames, hold_frames)
+    min_duration = check_number_range("min_duration", min_duration, 0, 60)
+    colours = check_colours(colours, list(paths))
+    aspect = check_aspect(aspect, default_aspect(function))
+    steps = max(len(xs) for xs in paths.values()) - 1
+    keys = slowed(shown_steps(steps, max_frames), fps, hold_frames, min_duration)
+    renderer = trajectory_renderer(function, paths, title, width, keys, hold_frames, colours,
+                                   aspect)
 
     def check_size(actual_width: int, height: int) -> None:
         if actual_width != width or height % 2:
             raise RuntimeError(f"the canvas is {actual_width}x{height} pixels, not {width} wide "
                                "with an even height")
 
-    return record(renderer, fps, _describe(function, paths),
-                  max(len(xs) for xs in paths.values()) - 1, check_size)
+    return record(renderer, fps, _describe(function, paths), steps, check_size)
 
 
 def animate_figure(figure: Figure, update, frames: int, *, description: str,
@@ -207,7 +254,7 @@ def animate_figure(figure: Figure, update, frames: int, *, description: str,
             canvas.draw()
             return canvas.buffer_rgba()
 
-        return draw
+        return figure, draw
 
     def check_size(width: int, height: int) -> None:
         if width % 2 or height % 2:

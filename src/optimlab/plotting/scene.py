@@ -17,16 +17,38 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.transforms import IdentityTransform, blended_transform_factory
 
 from ..functions import TestFunction
+from .legibility import legible_text_pt
 
 DEFAULT_WIDTH = 800
-"""Video width in pixels of :func:`animate`; the height is 0.6 times the width."""
+"""Video width in pixels of :func:`animate`; the height follows the function's window."""
 
-FIGURE_INCHES = (8.0, 4.8)  # text sizes are fixed in inches, so they scale with the width
-ASPECT = FIGURE_INCHES[1] / FIGURE_INCHES[0]
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-            "#17becf", "#7f7f7f", "#bcbd22")
+FIGURE_WIDTH_INCHES = 6.4
+"""Every frame and new still is this wide in inches, whatever its pixels: with 12-point text
+this keeps text at 9 CSS px or more on a phone (see
+:mod:`~optimlab.plotting.legibility`); on a wider figure (a page's own) text grows with it."""
+
+AUTO_HEIGHT = 0.6
+"""Height over width of a frame whose axes are not drawn to equal scale."""
+
+_HEIGHT_RANGE = (0.3, 0.85)  # an equal-aspect frame is never flatter or taller than this
+_EQUAL_ASPECT_RANGE = (0.5, 4.0)  # window width / height for which equal scale stays readable
+_LEGEND_BELOW_FROM = 1.5  # windows at least this much wider than high get the legend below
 _CONTOUR_LEVELS = 12
 _GRID_RESOLUTION = 160
+
+
+def window_ratio(function: TestFunction) -> float:
+    """The window's width over its height, in data units."""
+    (a, b), (c, d) = function.window
+    return (b - a) / (d - c)
+
+
+def default_aspect(function: TestFunction) -> str:
+    """``"equal"`` (one unit is as long on both axes, so ellipses keep their true shape and
+    gradients look perpendicular to contours) unless the window is so wide or so tall that an
+    equal-scale plot would be a sliver; then ``"auto"``."""
+    low, high = _EQUAL_ASPECT_RANGE
+    return "equal" if low <= window_ratio(function) <= high else "auto"
 
 
 def contour_levels(function: TestFunction, values: np.ndarray) -> np.ndarray:
@@ -41,9 +63,18 @@ def contour_levels(function: TestFunction, values: np.ndarray) -> np.ndarray:
     return low + (high - low) * np.linspace(0.0, 1.0, _CONTOUR_LEVELS + 1)[1:] ** 2
 
 
+def legend_below(function: TestFunction) -> bool:
+    """Whether a figure of its own puts the legend under the plot: for windows at least 1.5
+    times wider than high, which then get the figure's whole width."""
+    return window_ratio(function) >= _LEGEND_BELOW_FROM
+
+
 def draw_background(ax: Axes, function: TestFunction, starts: list[np.ndarray],
-                     title: str | None) -> list:
-    """Draw contours, minima, starts, labels on ``ax``; return legend handles for minima/starts."""
+                     title: str | None, text_pt: float, *, animated: bool) -> list:
+    """Draw contours, minima, starts, labels on ``ax``; return legend handles for minima/starts.
+
+    The minima are drawn above every path's markers (in an animation, as a moving artist drawn
+    after them), so that a path ending on the minimum does not hide it."""
     x1, x2, values = function.grid(_GRID_RESOLUTION)
     levels = contour_levels(function, values)
     ax.contourf(x1, x2, values, levels=np.concatenate([[values.min()], levels]),
@@ -52,14 +83,16 @@ def draw_background(ax: Axes, function: TestFunction, starts: list[np.ndarray],
     (a, b), (c, d) = function.window
     ax.set_xlim(a, b)
     ax.set_ylim(c, d)
-    ax.set_xlabel(r"$x_1$")
-    ax.set_ylabel(r"$x_2$")
+    ax.set_xlabel(r"$x_1$", fontsize=text_pt)
+    ax.set_ylabel(r"$x_2$", fontsize=text_pt)
+    ax.tick_params(labelsize=text_pt)
     # The padding leaves room for a border marker of a path that left through the top.
-    ax.set_title(function.name if title is None else title, pad=10)
+    ax.set_title(function.name if title is None else title, pad=10, fontsize=text_pt + 1)
     minima = np.asarray(function.minima)
     minimum = ax.plot(minima[:, 0], minima[:, 1], linestyle="none", marker="*", markersize=13,
                       color="gold", markeredgecolor="black", markeredgewidth=0.8,
-                      label="minimum" if len(minima) == 1 else "minima", zorder=4)[0]
+                      label="minimum" if len(minima) == 1 else "minima", zorder=7.5,
+                      animated=animated)[0]
     handles = [minimum]
     if starts:
         points = np.unique(np.array(starts), axis=0)
@@ -90,6 +123,7 @@ class Scene:
 
     ax: Axes
     paths: dict[str, np.ndarray]
+    minimum: Line2D | None = None
     lines: list[Line2D] = field(default_factory=list)
     heads: list[Line2D] = field(default_factory=list)
     edges: list[Line2D] = field(default_factory=list)
@@ -102,7 +136,8 @@ class Scene:
         return max(len(xs) for xs in self.paths.values()) - 1
 
     def artists(self) -> list:
-        return [*self.lines, *self.ends, *self.heads, *self.edges, self.counter]
+        """The artists to draw over the background, in drawing order."""
+        return [*self.lines, *self.ends, *self.heads, self.minimum, *self.edges, self.counter]
 
     def show_step(self, k: int) -> None:
         for xs, line, head, edge, end in zip(self.paths.values(), self.lines, self.heads,
@@ -137,11 +172,21 @@ class Scene:
 
 
 def build_scene(ax: Axes, function: TestFunction, paths: dict[str, np.ndarray],
-                 title: str | None, *, animated: bool) -> Scene:
-    handles = draw_background(ax, function, [xs[0] for xs in paths.values()], title)
-    scene = Scene(ax, paths)
-    for colour, (label, xs) in zip(COLOURS, paths.items()):
-        style = dict(color=colour, animated=animated)
+                title: str | None, colours: dict[str, str], *, animated: bool, aspect: str,
+                legend_below: bool) -> Scene:
+    """Draw the picture on ``ax``: the background, then one set of moving artists per path.
+
+    ``aspect`` is ``"equal"`` or ``"auto"``; ``legend_below`` puts the legend under the axes
+    (in as many columns as fit the figure's width) instead of to their right."""
+    figure = ax.figure
+    text_pt = legible_text_pt(figure)
+    handles = draw_background(ax, function, [xs[0] for xs in paths.values()], title, text_pt,
+                              animated=animated)
+    ax.set_aspect(aspect, adjustable="box")
+    scene = Scene(ax, paths, minimum=handles[0])
+    for label, xs in paths.items():
+        # Moving artists take no part in the layout, which is made once, for the background.
+        style = dict(color=colours[label], animated=animated, in_layout=False)
         line = ax.plot([], [], linewidth=1.6, marker="o", markersize=2.5, label=label,
                        zorder=5, **style)[0]
         scene.lines.append(line)
@@ -157,7 +202,8 @@ def build_scene(ax: Axes, function: TestFunction, paths: dict[str, np.ndarray],
                                    **style)[0])
         handles.insert(len(handles) - 2, line)
     if paths:
-        text = dict(transform=ax.transAxes, va="top", fontsize=11, family="monospace", zorder=9)
+        text = dict(transform=ax.transAxes, va="top", fontsize=text_pt, family="monospace",
+                    zorder=9, in_layout=False)
         box = dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="#888888", alpha=0.9)
         if animated:
             blank = " " * len(str(scene.steps))
@@ -166,21 +212,58 @@ def build_scene(ax: Axes, function: TestFunction, paths: dict[str, np.ndarray],
             scene.counter = ax.text(0.015, 0.975, "", ha="right", animated=True, **text)
         else:
             scene.counter = ax.text(0.015, 0.975, "", ha="left", bbox=box, **text)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize=10, handlelength=1.5, borderaxespad=0.0)
+    style = dict(handles=handles, frameon=False, fontsize=text_pt, handlelength=1.5)
+    if legend_below:
+        _legend_below(figure, style)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **style)
     return scene
 
 
-def frame_size(width_px: int) -> tuple[int, int]:
-    """The pixel size of a frame ``width_px`` wide: the height is even, for H.264."""
-    return width_px, 2 * int(round(width_px * ASPECT / 2))
+def _legend_below(figure: Figure, style: dict) -> None:
+    """A figure legend under the axes, in the most columns that fit the figure's width."""
+    renderer = figure.canvas.get_renderer()
+    for columns in range(len(style["handles"]), 0, -1):
+        legend = figure.legend(loc="outside lower center", ncols=columns, columnspacing=1.2,
+                               **style)
+        if columns == 1 or legend.get_window_extent(renderer).width <= 0.96 * figure.bbox.width:
+            return
+        legend.remove()
 
 
 def new_figure(width_px: int, kind: type[Figure] = Figure) -> tuple[Figure, Axes]:
-    width_px, height_px = frame_size(width_px)
-    dpi = width_px / FIGURE_INCHES[0]
-    # The 0.01 px keeps Agg's truncation to whole pixels from losing a row.
-    figure = kind(figsize=(FIGURE_INCHES[0], (height_px + 0.01) / dpi), dpi=dpi,
-                  layout="constrained")
+    """A pyplot-free figure ``width_px`` pixels and :data:`FIGURE_WIDTH_INCHES` wide, of height
+    :data:`AUTO_HEIGHT` times that until :func:`fit_height` sets it, with an Agg canvas."""
+    dpi = width_px / FIGURE_WIDTH_INCHES
+    figure = kind(figsize=(FIGURE_WIDTH_INCHES, _even_height(width_px * AUTO_HEIGHT) / dpi),
+                  dpi=dpi, layout="constrained")
     FigureCanvasAgg(figure)
     return figure, figure.add_subplot()
+
+
+def _even_height(height_px: float) -> float:
+    # Even for H.264; the 0.01 px keeps Agg's truncation to whole pixels from losing a row.
+    return 2 * round(height_px / 2) + 0.01
+
+
+def fit_height(figure: Figure, ax: Axes) -> None:
+    """Give an equal-aspect ``ax`` the figure height at which it fills the width of its slot.
+
+    The figure is laid out once with the aspect free, so that constrained layout puts the
+    titles, ticks and legend in margins around a slot; the figure is then made as much taller
+    or shorter as the slot's height differs from the height equal scale gives the slot's width
+    (within 0.3 to 0.85 times the figure's width; beyond, blank bands remain). The margins, in
+    inches, stay as they were."""
+    aspect = ax.get_aspect()
+    if aspect == "auto":
+        return
+    ax.set_aspect("auto")
+    figure.draw_without_rendering()
+    slot = ax.get_position()
+    ax.set_aspect(aspect, adjustable="box")
+    width, height = figure.get_size_inches()
+    (a, b), (c, d) = ax.get_xlim(), ax.get_ylim()
+    wanted = height + slot.width * width * (d - c) / (b - a) - slot.height * height
+    low, high = _HEIGHT_RANGE
+    wanted = min(max(wanted, low * width), high * width)
+    figure.set_size_inches(width, _even_height(wanted * figure.dpi) / figure.dpi)

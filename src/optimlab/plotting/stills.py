@@ -6,8 +6,6 @@ Each draws on a given matplotlib Axes or on a new pyplot-free figure that Jupyte
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -15,8 +13,24 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from ..functions import TestFunction
-from ._checks import check_function, check_int_range, check_title, check_trajectories
-from .scene import COLOURS, DEFAULT_WIDTH, build_scene, new_figure
+from ._checks import (
+    check_aspect,
+    check_colours,
+    check_function,
+    check_int_range,
+    check_title,
+    check_trajectories,
+)
+from .legibility import figure_png, legible_text_pt
+from .scene import (
+    DEFAULT_WIDTH,
+    FIGURE_WIDTH_INCHES,
+    build_scene,
+    default_aspect,
+    fit_height,
+    legend_below,
+    new_figure,
+)
 
 _LOSS_FLOOR = 1e-12
 
@@ -26,20 +40,20 @@ class _DisplayFigure(Figure):
 
     The plotting functions build figures without pyplot, so that a notebook never shows a
     figure twice (once as the cell's value, once when pyplot flushes its figures); this method
-    makes the cell's value display even where pyplot's inline backend was never loaded.
+    makes the cell's value display even where pyplot's inline backend was never loaded. The PNG
+    records its smallest text size (:func:`~optimlab.plotting.figure_png`).
     """
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self)
 
 
 def _target_axes(ax, width_px: int, *, three_d: bool = False) -> tuple[Figure, Axes]:
     """The axes to draw on: ``ax`` if given (checked), else a new pyplot-free figure's."""
     if ax is None:
         if three_d:
-            figure = _DisplayFigure(figsize=(7.0, 5.2), dpi=100, layout="constrained")
+            figure = _DisplayFigure(figsize=(FIGURE_WIDTH_INCHES, FIGURE_WIDTH_INCHES * 0.75),
+                                    dpi=100, layout="constrained")
             FigureCanvasAgg(figure)
             return figure, figure.add_subplot(projection="3d")
         return new_figure(width_px, _DisplayFigure)
@@ -52,7 +66,7 @@ def _target_axes(ax, width_px: int, *, three_d: bool = False) -> tuple[Figure, A
 
 
 def plot_paths(function: TestFunction, trajectories, *, title: str | None = None, ax=None,
-               width: int = DEFAULT_WIDTH) -> Figure:
+               width: int = DEFAULT_WIDTH, colours=None, aspect: str | None = None) -> Figure:
     """Draw trajectories over the contour plot of ``function``: the animation's last frame.
 
     The still equivalent of :func:`animate` (for print, PDF, and readers who do not play
@@ -66,7 +80,9 @@ def plot_paths(function: TestFunction, trajectories, *, title: str | None = None
         title: the title (default: the function's name).
         ax: a 2-D matplotlib Axes to draw on; default a new figure.
         width: the new figure's width in pixels at its own dpi (default 800); ignored with
-            ``ax``.
+            ``ax``. The height follows as in :func:`animate`.
+        colours: ``{label: colour}`` for some or all labels, as in :func:`animate`.
+        aspect: ``"equal"``, ``"auto"`` or None (default), as in :func:`animate`.
 
     Returns:
         The matplotlib Figure drawn on.
@@ -75,6 +91,8 @@ def plot_paths(function: TestFunction, trajectories, *, title: str | None = None
         >>> import optimlab as ol
         >>> q = ol.functions.ill_conditioned_quadratic
         >>> figure = ol.plot_paths(q, {"Adam": ol.run(ol.adam(lr=0.2), q.grad, q.start, 50)})
+        >>> figure.get_size_inches().round(2).tolist(), figure.axes[0].get_aspect()
+        ([6.4, 3.46], 1.0)
         >>> ax = figure.axes[0]
         >>> [float(v) for v in (*ax.get_xlim(), *ax.get_ylim())]
         [-10.0, 10.0, -4.0, 4.0]
@@ -83,8 +101,14 @@ def plot_paths(function: TestFunction, trajectories, *, title: str | None = None
     paths = check_trajectories(trajectories, allow_empty=True)
     title = check_title(title)
     width = check_int_range("width", width, 240, 3840)
+    colours = check_colours(colours, list(paths))
+    aspect = check_aspect(aspect, default_aspect(function))
+    own = ax is None
     figure, ax = _target_axes(ax, width)
-    scene = build_scene(ax, function, paths, title, animated=False)
+    scene = build_scene(ax, function, paths, title, colours, animated=False, aspect=aspect,
+                        legend_below=own and legend_below(function))
+    if own:
+        fit_height(figure, ax)
     if paths:
         scene.show_step(scene.steps)
     return figure
@@ -141,10 +165,12 @@ def plot_surface(function: TestFunction, *, ax=None, title: str | None = None,
     (a, b), (c, d) = function.window
     ax.set_xlim(a, b)
     ax.set_ylim(c, d)
-    ax.set_xlabel(r"$x_1$")
-    ax.set_ylabel(r"$x_2$")
-    ax.set_zlabel(r"$f(x_1, x_2)$")
-    ax.set_title(function.name if title is None else title)
+    text_pt = legible_text_pt(figure)
+    ax.tick_params(labelsize=text_pt)
+    ax.set_xlabel(r"$x_1$", fontsize=text_pt)
+    ax.set_ylabel(r"$x_2$", fontsize=text_pt)
+    ax.set_zlabel(r"$f(x_1, x_2)$", fontsize=text_pt)
+    ax.set_title(function.name if title is None else title, fontsize=text_pt + 1)
     return figure
 
 
@@ -154,7 +180,7 @@ def _distance_to_minima(function: TestFunction, xs: np.ndarray) -> np.ndarray:
 
 
 def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=None,
-              title: str | None = None, floor: float = _LOSS_FLOOR) -> Figure:
+              title: str | None = None, floor: float = _LOSS_FLOOR, colours=None) -> Figure:
     """Plot, per step and on a log scale, how far each trajectory is from the minimum.
 
     ``metric="loss"`` plots ``f(x_t) - f*`` (``f*`` the minimum value); ``metric="distance"``
@@ -171,6 +197,7 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
         ax: a 2-D matplotlib Axes to draw on; default a new figure.
         title: the title (default: the function's name).
         floor: the smallest value drawn, > 0 (default 1e-12).
+        colours: ``{label: colour}`` for some or all labels, as in :func:`animate`.
 
     Returns:
         The matplotlib Figure drawn on.
@@ -192,9 +219,11 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
         0 < floor < np.inf
     ):
         raise ValueError(f"floor must be a positive finite number; got {floor!r}")
+    colours = check_colours(colours, list(paths))
     figure, ax = _target_axes(ax, DEFAULT_WIDTH)
     clipped = False
-    for colour, (label, xs) in zip(COLOURS, paths.items()):
+    for label, xs in paths.items():
+        colour = colours[label]
         with np.errstate(over="ignore", invalid="ignore"):  # far-off points overflow to inf
             if metric == "loss":
                 values = function.f(xs) - function.minimum_value
@@ -210,11 +239,13 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
     if clipped:
         ax.axhline(floor, color="#666666", linestyle=":", linewidth=1.0,
                    label=f"values below {floor:g} drawn at {floor:g}")
+    text_pt = legible_text_pt(figure)
     ax.set_yscale("log")
-    ax.set_xlabel("step $t$")
+    ax.tick_params(which="both", labelsize=text_pt)
+    ax.set_xlabel("step $t$", fontsize=text_pt)
     ax.set_ylabel(r"$f(x_t) - f^\star$" if metric == "loss" else
-                  "distance to the nearest minimum")
-    ax.set_title(function.name if title is None else title)
+                  "distance to the nearest minimum", fontsize=text_pt)
+    ax.set_title(function.name if title is None else title, fontsize=text_pt + 1)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=10)
+    ax.legend(fontsize=text_pt)
     return figure
