@@ -10,6 +10,7 @@ Debian's Chromium (see test_browser.py for how it is found) and measured in the 
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import threading
@@ -82,7 +83,18 @@ MEASURE = """
       problems.push({kind: "table key column", what: label(table), excess: Math.round(r.right - window.innerWidth)});
     }
   }
-  return problems;
+  // Figures: what the phone legibility check needs (see test_figure_text_...).
+  const figures = [];
+  for (const img of document.querySelectorAll("article div.cell_output img, article figure img")) {
+    const r = img.getBoundingClientRect();
+    figures.push({src: img.getAttribute("src"), rendered: r.width, natural: img.naturalWidth});
+  }
+  for (const video of document.querySelectorAll("article video")) {
+    const r = video.getBoundingClientRect();
+    figures.push({video: true, rendered: r.width, natural: Number(video.getAttribute("width")),
+                  recorded: Number(video.dataset.smallestTextPx || "NaN")});
+  }
+  return {problems, figures};
 }
 """
 
@@ -125,13 +137,17 @@ def measurements(built_site):
     return found
 
 
+def _problems(measurements, page, width):
+    return measurements[page, width]["problems"]
+
+
 def _report(problems) -> str:
     return "; ".join(f"{p['kind']}: {p['what']!r} (+{p['excess']} px)" for p in problems)
 
 
 @pytest.mark.parametrize("page", toc_pages())
 def test_every_block_fits_the_text_column_at_1280_px(measurements, page):
-    problems = measurements[page, "desktop"]
+    problems = _problems(measurements, page, "desktop")
     assert not problems, f"{page} at 1280 px: {_report(problems)}"
 
 
@@ -139,5 +155,31 @@ def test_every_block_fits_the_text_column_at_1280_px(measurements, page):
 def test_at_390_px_the_page_never_scrolls_sideways_and_equations_and_tables_stay_readable(
         measurements, page):
     kinds = ("page", "equation number", "table key column")
-    problems = [p for p in measurements[page, "phone"] if p["kind"] in kinds]
+    problems = [p for p in _problems(measurements, page, "phone") if p["kind"] in kinds]
     assert not problems, f"{page} at 390 px: {_report(problems)}"
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_figure_text_is_at_least_9_css_px_on_a_phone(measurements, built_site, page):
+    """Every figure records its smallest text in its PNG (or a video in its data attribute);
+    at 390 px that text, scaled to the width the figure is shown at, is at least 9 CSS px."""
+    from optimlab.plotting.legibility import MIN_TEXT_CSS_PX, css_text_px, recorded_text_px
+
+    small = []
+    for figure in measurements[page, "phone"]["figures"]:
+        if figure.get("video"):
+            recorded, where = figure["recorded"], "video"
+        else:
+            src = figure["src"]
+            if src.startswith("data:"):
+                data = base64.b64decode(src.split(",", 1)[1])
+            else:
+                data = (built_site / page).parent.joinpath(src).read_bytes()
+            recorded, where = recorded_text_px(data), src.rsplit("/", 1)[-1][:40]
+        if recorded is None or recorded != recorded:  # no record, or NaN
+            small.append(f"{where}: no recorded text size")
+            continue
+        shown = css_text_px(recorded, figure["rendered"], figure["natural"])
+        if shown < MIN_TEXT_CSS_PX - 0.05:
+            small.append(f"{where}: {shown:.1f} CSS px")
+    assert not small, f"{page} at 390 px, text too small: {'; '.join(small)}"
