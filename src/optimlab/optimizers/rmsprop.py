@@ -76,8 +76,9 @@ class RMSprop(Optimizer):
         buffer = mu * state["momentum_buffer"] + g / denom
         buffer = np.where(mu != 0, buffer, state["momentum_buffer"])
         x = np.where(mu != 0, x - lr * buffer, x - lr * g / denom)
-        return x, State(t=t, buffers={"square_avg": square_avg, "grad_avg": grad_avg,
-                                      "momentum_buffer": buffer})
+        buffers = {"square_avg": square_avg, "grad_avg": grad_avg,
+                   "momentum_buffer": buffer}
+        return x, State(t=t, buffers=buffers)
 
 
 rmsprop = factory(RMSprop, "rmsprop")
