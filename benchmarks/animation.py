@@ -5,7 +5,9 @@ from (9, -3), 100 steps: 101 frames plus the 10 repeated frames that hold the en
 it with the same ffmpeg binary, the one shipped by imageio-ffmpeg. FuncAnimation redraws the
 whole figure for every frame (blit=False, as to_html5_video does); animate draws the background
 once and blits. Each is run a few times; the best wall-clock time and the CPU time (this
-process plus ffmpeg) of that run are printed, with the embedded HTML sizes.
+process plus ffmpeg) of that run are printed, with the embedded HTML sizes. Last, what opening
+on the last frame costs (nothing with the media fragment animate uses; a poster image's size
+otherwise) and the size of the PNG still an animation carries for the PDF.
 
 Run from the repository root:
 
@@ -24,6 +26,7 @@ from matplotlib.animation import FuncAnimation
 
 import optimlab as ol
 from optimlab import plotting
+from optimlab.plotting import scene as scenes
 
 SIZE_TARGET = 60 * 1024
 SPEED_TARGET = 5.0
@@ -50,8 +53,11 @@ def timed(render, repeat: int) -> tuple[float, float, str]:
 
 def with_funcanimation(function, paths) -> str:
     """The same picture and frames, through FuncAnimation and matplotlib's ffmpeg writer."""
-    figure, ax = plotting._new_figure(plotting.DEFAULT_WIDTH)
-    scene = plotting._build_scene(ax, function, paths, None, animated=False)
+    figure, ax = scenes.new_figure(plotting.DEFAULT_WIDTH)
+    scene = scenes.build_scene(ax, function, paths, None, plotting.colours_for(paths),
+                               animated=False, aspect=scenes.default_aspect(function),
+                               legend_below=scenes.legend_below(function))
+    scenes.fit_height(figure, ax)
     # Lay the figure out once, as animate does: constrained layout on every frame would make
     # this baseline several times slower still, and the comparison is about redrawing.
     figure.canvas.draw()
@@ -78,14 +84,14 @@ def main() -> None:
     paths = {"Adam": xs}
 
     # One untimed call of each warms up fonts and imports.
-    ol.animate(function, paths)
+    movie = ol.animate(function, paths)
     base_wall, base_cpu, base_html = timed(lambda: with_funcanimation(function, paths), repeat)
     fast_wall, fast_cpu, fast_html = timed(lambda: ol.animate(function, paths)._repr_html_(),
                                            repeat)
 
     print(f"trajectory: Adam lr=0.2 from {function.start}, {len(xs) - 1} steps, "
           f"{len(xs)} frames + {plotting.DEFAULT_HOLD_FRAMES} held, "
-          f"{plotting.DEFAULT_WIDTH}x{plotting._frame_size(plotting.DEFAULT_WIDTH)[1]} px, "
+          f"{movie.width}x{movie.height} px, "
           f"{plotting.DEFAULT_FPS} fps; ffmpeg {imageio_ffmpeg.get_ffmpeg_version()} "
           f"from imageio-ffmpeg; best of {repeat} runs")
     print(f"{'method':38s} {'wall s':>8s} {'CPU s':>8s} {'HTML bytes':>11s} {'HTML KB':>8s}")
@@ -99,6 +105,24 @@ def main() -> None:
           f"target >= {SPEED_TARGET:g}x: {'met' if speedup >= SPEED_TARGET else 'NOT met'}")
     print(f"embedded size: {len(fast_html) / 1024:.1f} KB   target <= {SIZE_TARGET / 1024:g} KB: "
           f"{'met' if len(fast_html) <= SIZE_TARGET else 'NOT met'}")
+    poster = webp_poster_bytes(movie)
+    print(f"opening on the last frame: media fragment +0 B; a WebP poster (quality 50) would "
+          f"add {poster} B, {4 * -(-poster // 3)} B in base64 "
+          f"({100 * 4 * -(-poster // 3) / len(fast_html):.0f} % of the HTML)")
+    print(f"still PNG of the last frame (image/png, for the PDF; not in the HTML page): "
+          f"{len(movie.png)} B, {4 * -(-len(movie.png) // 3)} B in base64")
+
+
+def webp_poster_bytes(movie) -> int:
+    """The size of the last frame as a WebP poster image: the alternative to the fragment."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(movie.png)).convert("RGB").save(buffer, format="WEBP", quality=50,
+                                                          method=6)
+    return len(buffer.getvalue())
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ Every page imports what it needs in a ``remove-cell`` cell, so that the visible 
   disagree with its own numbers.
 * :func:`glue` hands a number to the prose (``{glue:text}`name:.3f```).
 
+Importing the module in a notebook also makes every matplotlib figure the page shows record its
+smallest text size in its PNG (:func:`optimlab.plotting.register_png_formatter`), which the
+browser tests use to check that no figure's text is too small to read on a phone.
+
 The book build (``tools/build_book.py``) sets ``OPTIMLAB_BOOK_BUILD=1`` in the environment of
 the kernels it starts; anywhere else (Jupyter, Binder, the edit test) claims are only reported.
 
@@ -34,6 +38,21 @@ from typing import Any
 
 __all__ = ["CheckFailed", "ClaimFailed", "check", "claim", "glue", "in_book_build",
            "Setting", "try_it_settings"]
+
+
+def _measure_figures() -> None:
+    """Register the PNG formatter that records each figure's smallest text (in a kernel)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        from optimlab.plotting import register_png_formatter
+
+        register_png_formatter()
+
+
+_measure_figures()
 
 
 class CheckFailed(AssertionError):

@@ -18,7 +18,7 @@ Example:
 from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
 from .loop import DivergenceWarning, Trace, replay, run, run_grid, trace
-from .plotting import Animation, animate, plot_loss, plot_paths, plot_surface
+from .plotting import Animation, animate, animate_figure, plot_loss, plot_paths, plot_surface
 from .optimizers import (
     SGD,
     Adagrad,
@@ -65,6 +65,7 @@ __all__ = [
     "adam",
     "adamw",
     "animate",
+    "animate_figure",
     "Animation",
     "plot_surface",
     "plot_paths",

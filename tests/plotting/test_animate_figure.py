@@ -1,4 +1,4 @@
-"""Tests for optimlab.plotting.animate_figure: any figure encoded as a video."""
+"""animate_figure: any figure, redrawn per frame, encoded as a video."""
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -29,7 +29,7 @@ def test_update_is_called_once_per_frame_in_order_and_sizes_are_reported():
     assert (movie.frames, movie.steps, movie.width, movie.height) == (10, 7, 320, 240)
     assert movie.mp4[4:8] == b"ftyp"
     html = movie._repr_html_()
-    assert html.startswith("<video") and 'aria-label="a dot moving right"' in html
+    assert "<video " in html and 'aria-label="a dot moving right"' in html
 
 
 def test_the_same_frames_give_the_same_bytes_and_different_frames_do_not():

@@ -1,0 +1,149 @@
+"""One colour per optimizer, the same in every animation and still figure of the book.
+
+:data:`OPTIMIZER_COLOURS` maps each optimizer the book has, or will have, to a colour of its own.
+:func:`colour_for` finds it from a label as pages write it ("gradient descent", "Adam, η = 0.2",
+"EWMA momentum"); :func:`colours_for` colours a whole set of labels, giving those that name no
+optimizer (a sweep such as "η = 0.02", "η = 0.19") the palette's other colours, so that a page
+that computes it once for all its labels and passes it to every figure colours each path alike
+everywhere.
+
+The fourteen colours were chosen by a maximin search, then checked: each has a contrast ratio of
+at least 3:1 (WCAG's bar for graphics) against the white page and against the dark theme's page
+(#14181e), so that a line is visible on either; and any two differ by at least 12.9 in CIELAB
+ΔE*ab for normal vision and under simulated deuteranopia, protanopia and tritanopia (Machado et
+al. 2009, full severity), and the first eight (SGD to AMSGrad) by at least 15.
+Figures still label every path in the legend, so colour is never the only cue.
+
+Example:
+    >>> from optimlab.plotting import colour_for, colours_for
+    >>> colour_for("Adam") == colour_for("adam, η = 0.2") == "#d55e00"
+    True
+    >>> colour_for("gradient descent") == colour_for("SGD")
+    True
+    >>> colours_for(["η = 0.02", "Adam", "η = 0.19"])
+    {'η = 0.02': '#ac4408', 'Adam': '#d55e00', 'η = 0.19': '#8e5287'}
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+__all__ = ["OPTIMIZER_COLOURS", "colour_for", "colours_for"]
+
+OPTIMIZER_COLOURS: Mapping[str, str] = MappingProxyType({
+    "SGD": "#666666",        # plain gradient descent: the neutral baseline
+    "Momentum": "#0072b2",
+    "Nesterov": "#8e80f8",
+    "AdaGrad": "#009e73",
+    "RMSProp": "#cc79a7",
+    "Adam": "#d55e00",
+    "AdamW": "#a5522d",
+    "AMSGrad": "#709e5a",
+    # Reserved for the optimizers being added, so that their arrival recolours nothing.
+    "NAdam": "#ac4408",
+    "RAdam": "#8e5287",
+    "Adamax": "#78624b",
+    "Adafactor": "#9e963c",
+    "Lion": "#6296e1",
+    "ADOPT": "#625aca",
+})
+"""The colour of each optimizer, by its name in ``torch.optim`` (or its paper)."""
+
+# Other ways pages name the same optimizers (lower case; matched before the canonical names).
+_ALIASES = {
+    "gradient descent": "SGD",
+    "gd": "SGD",
+    "steepest descent": "SGD",
+    "sgd with momentum": "Momentum",
+    "ewma momentum": "Momentum",
+    "heavy ball": "Momentum",
+    "heavy-ball": "Momentum",
+    "polyak momentum": "Momentum",
+    "nesterov momentum": "Nesterov",
+    "nag": "Nesterov",
+    "rmsprop": "RMSProp",
+}
+_NAMES = {**{name.lower(): name for name in OPTIMIZER_COLOURS}, **_ALIASES}
+# Longest first, so that "AdamW" is not read as "Adam" followed by a "W".
+_PATTERN = re.compile(
+    r"\s*(" + "|".join(re.escape(n) for n in sorted(_NAMES, key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+# Labels that name no optimizer take colours in this order: the reserved ones first, so that a
+# sweep on a page of part 1 does not borrow the colour of an optimizer the reader already knows.
+_OTHER_ORDER = (*list(OPTIMIZER_COLOURS)[8:], *list(OPTIMIZER_COLOURS)[:8])
+
+
+def _optimizer_named(label: str) -> str | None:
+    match = _PATTERN.match(label)
+    return _NAMES[match.group(1).lower()] if match else None
+
+
+def colour_for(label: str) -> str:
+    """The colour of the optimizer that ``label`` starts with.
+
+    A label names an optimizer when it starts with the optimizer's name or a common alias, in
+    any case, followed by nothing or by a non-letter: "Adam", "adam (η = 0.2)", "AdamW, λ = 0.1",
+    "gradient descent" and "GD" all do; "Adamant" and "η = 0.19" do not.
+
+    Args:
+        label: a legend label.
+
+    Returns:
+        The colour as ``"#rrggbb"``.
+
+    Raises:
+        ValueError: if the label names no optimizer (use :func:`colours_for` to colour those).
+    """
+    if not isinstance(label, str):
+        raise ValueError(f"label must be a string; got {label!r}")
+    name = _optimizer_named(label)
+    if name is None:
+        raise ValueError(f"label must start with an optimizer's name ({', '.join(_NAMES)}); "
+                         f"got {label!r}; colours_for(labels) colours other labels")
+    return OPTIMIZER_COLOURS[name]
+
+
+def colours_for(labels: Iterable[str]) -> dict[str, str]:
+    """A distinct colour for each label: the optimizer's own colour where a label names one.
+
+    Labels are taken in order. One that names an optimizer (see :func:`colour_for`) gets its
+    colour, unless an earlier label named the same optimizer and took it; every other label gets
+    the first palette colour not yet used. Passing the result to :func:`~optimlab.animate`,
+    :func:`~optimlab.plot_paths` and :func:`~optimlab.plot_loss` (``colours=``), and using it
+    in plain matplotlib figures, gives a page one colour per path.
+
+    Args:
+        labels: the legend labels, at most 14 distinct ones.
+
+    Returns:
+        ``{label: "#rrggbb"}`` in the order of ``labels``.
+
+    Raises:
+        ValueError: for a label that is not a string, or more than 14 distinct labels.
+    """
+    labels = list(dict.fromkeys(labels))
+    for label in labels:
+        if not isinstance(label, str):
+            raise ValueError(f"labels must be strings; got {label!r}")
+    if len(labels) > len(OPTIMIZER_COLOURS):
+        raise ValueError(f"labels may hold at most {len(OPTIMIZER_COLOURS)} distinct labels; "
+                         f"got {len(labels)}")
+    named = {label: _optimizer_named(label) for label in labels}
+    # Exact names claim their optimizer's colour before labels that merely start with it.
+    exact = sorted(labels, key=lambda label: label.strip().lower() not in _NAMES)
+    colours: dict[str, str] = {}
+    taken: set[str] = set()
+    for label in exact:
+        name = named[label]
+        if name is not None and OPTIMIZER_COLOURS[name] not in taken:
+            colours[label] = OPTIMIZER_COLOURS[name]
+            taken.add(colours[label])
+    spare = iter(OPTIMIZER_COLOURS[name] for name in _OTHER_ORDER
+                 if OPTIMIZER_COLOURS[name] not in taken)
+    for label in labels:
+        if label not in colours:
+            colours[label] = next(spare)
+    return {label: colours[label] for label in labels}
