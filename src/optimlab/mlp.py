@@ -285,9 +285,11 @@ class MinibatchGradient:
         self.losses: list[float] = []
 
     def __call__(self, params) -> np.ndarray:
-        rows = self._rng.choice(self.X.shape[0], size=self.batch_size, replace=False)
+        n = self.X.shape[0]
+        rows = self._rng.choice(n, size=self.batch_size, replace=False)
         layers = self.model.unflatten(params)
-        loss, grad = self.model.backpropagate(layers, self.X[rows], self.y[rows])
+        loss, grad = self.model.backpropagate(layers, self.X[rows],
+                                              self.y[rows])
         self.losses.append(loss)
         return grad
 

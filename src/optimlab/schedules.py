@@ -223,7 +223,8 @@ class WarmupCosine(Schedule):
             return self.peak * t / self.warmup_steps
         decay_steps = self.total_steps - self.warmup_steps
         progress = min(t - self.warmup_steps, decay_steps) / decay_steps
-        return self.min_lr + 0.5 * (self.peak - self.min_lr) * (1 + math.cos(math.pi * progress))
+        cosine = 0.5 * (1 + math.cos(math.pi * progress))  # from 1 down to 0
+        return self.min_lr + (self.peak - self.min_lr) * cosine
 
 
 constant = _checks.factory(Constant, "constant")
