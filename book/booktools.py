@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,10 +110,12 @@ def claim(holds, statement: str, otherwise: str = "", *, show: bool = True) -> b
                           f"false{': ' + otherwise if otherwise else ''}")
     if show:
         if holds:
-            print(f"With these settings: {statement} - still true.")
+            line = f"With these settings: {statement} - still true."
         else:
-            print(f"With these settings: {statement} - no longer true"
-                  f"{' (' + otherwise + ')' if otherwise else ''}.")
+            line = (f"With these settings: {statement} - no longer true"
+                    f"{' (' + otherwise + ')' if otherwise else ''}.")
+        # wrapped to the width of the book's column, the continuation indented
+        print(textwrap.fill(line, width=76, subsequent_indent="    "))
     return holds
 
 

@@ -26,7 +26,8 @@ def test_a_false_claim_is_reported_to_a_learner(monkeypatch, capsys):
     monkeypatch.delenv("OPTIMLAB_BOOK_BUILD", raising=False)
     assert claim(False, "Adam ends nearest", "RMSProp ends nearest") is False
     assert capsys.readouterr().out == (
-        "With these settings: Adam ends nearest - no longer true (RMSProp ends nearest).\n")
+        "With these settings: Adam ends nearest - no longer true (RMSProp ends\n"
+        "    nearest).\n")
 
 
 def test_a_false_claim_stops_the_book_build(monkeypatch):
@@ -55,3 +56,12 @@ def test_try_it_settings_read_ranges_and_choices_and_skip_other_lines():
 def test_a_setting_without_a_valid_range_is_refused(line, problem):
     with pytest.raises(ValueError, match=problem):
         try_it_settings(line)
+
+
+def test_a_long_claim_is_wrapped_to_the_column(monkeypatch, capsys):
+    monkeypatch.delenv("OPTIMLAB_BOOK_BUILD", raising=False)
+    claim(False, "the tuned heavy ball ends nearest to the minimum on every rotation",
+          "Adam ends nearest at 15 degrees and RMSProp at 0 degrees")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and max(map(len, lines)) <= 76
+    assert all(line.startswith("    ") for line in lines[1:])
