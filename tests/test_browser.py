@@ -132,6 +132,11 @@ SETTLE = """async () => {
             setTimeout(done, 15000);
         })));
     await document.fonts.ready;
+    // The theme switches colour mode by script after load, and its colours change through CSS
+    // transitions: axe must see where they end, not a colour half-way (a flaky contrast fault).
+    await Promise.all(document.getAnimations()
+        .filter(a => isFinite(a.effect && a.effect.getComputedTiming().endTime))
+        .map(a => a.finished.catch(() => null)));
 }"""
 
 MATHS = """() => {
