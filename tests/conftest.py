@@ -27,3 +27,12 @@ def built_site() -> Path:
     if not (HTML / "index.html").exists():
         pytest.fail(f"no built site at {HTML}")
     return HTML
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `book` every test that needs the built site, directly or through another fixture
+    (item.fixturenames is the closure of the fixtures it uses), so that `make check`
+    (`pytest -m "not book"`) never builds the book."""
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)

@@ -1,10 +1,11 @@
 """Execute the book's pages in parallel into Jupyter Book's execution cache, before Sphinx runs.
 
-`jupyter-book build` executes pages one after another, so on a two-core machine one core idles
-through most of a clean build. This script fills the same cache the build reads
-(``execute_notebooks: cache``) with the same notebooks the build would make from the pages, two
-(or ``--jobs``) at a time, so the build itself only renders. A page that fails here is left out of
-the cache: the build then executes it again and reports the failure with its traceback.
+`jupyter-book build` executes pages one after another, so on a machine with several cores all
+but one idle through most of a clean build. This script fills the same cache the build reads
+(``execute_notebooks: cache``) with the same notebooks the build would make from the pages, one
+per core (or ``--jobs`` at a time), so the build itself only renders. Each page is cached as soon
+as it finishes, so an interrupted run keeps the pages done so far. A page that fails here is left
+out of the cache: the build then executes it again and reports the failure with its traceback.
 
 Usage: ``python tools/execute_pages.py [--jobs N] [--cache _build/.jupyter_cache]``
 """
