@@ -15,9 +15,11 @@ HTML = ROOT / "_build" / "html"
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """Build the book with `make book` (warnings as errors, every page executed) and return
-    the folder of the built HTML. Set OPTIMLAB_SKIP_BUILD=1 to test an existing build."""
+    the folder of the built HTML. Set OPTIMLAB_SKIP_BUILD=1 to test an existing build.
+    `REPO=` builds it without repository buttons even in a clone of GitHub (where `make book`
+    would point them at git's origin): tests/test_repo_links.py builds its own copy with them."""
     if os.environ.get("OPTIMLAB_SKIP_BUILD") != "1":
-        result = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(["make", "book", "REPO="], cwd=ROOT, capture_output=True, text=True)
         if result.returncode != 0:
             pytest.fail(
                 "`make book` failed (exit {}):\n{}\n{}".format(

@@ -247,5 +247,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1:]))
     except KeyboardInterrupt:
-        say("interrupted; the pages executed so far stay in the cache for the next build")
+        say("interrupted")
         sys.exit(130)

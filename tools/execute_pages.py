@@ -13,10 +13,12 @@ Usage: ``python tools/execute_pages.py [--jobs N] [--cache _build/.jupyter_cache
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -40,7 +42,24 @@ def execute(path: Path, extensions: list[str], timeout: int):
     notebook = read_page(path, extensions)
     result = single_nb_execution(notebook, cwd=str(path.parent), allow_errors=False,
                                  timeout=timeout, meta_override=True)
-    return notebook, result.time, (None if result.err is None else repr(result.err))
+    return path, notebook, result.time, (None if result.err is None else repr(result.err))
+
+
+def ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the main process's to handle (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def cache_executed(cache, path: Path, notebook, seconds: float) -> None:
+    """Cache one executed page; a Ctrl-C meanwhile waits until its record and its notebook
+    are both written (jupyter-cache writes one, then the other)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+            check_validity=False, overwrite=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def main() -> int:
@@ -65,22 +84,27 @@ def main() -> int:
         print(f"execute_pages: all {len(pages)} pages are cached")
         return 0
 
+    print(f"execute_pages: {len(pages) - len(todo)} of {len(pages)} pages are cached; executing "
+          f"{len(todo)} with {args.jobs} workers", flush=True)
     start = time.perf_counter()
-    failed = []
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(execute, page, extensions, timeout): page for page in todo}
-        for future in as_completed(futures):
-            page = futures[future]
-            notebook, seconds, error = future.result()
-            name = page.relative_to(ROOT)
-            if error is not None:
-                failed.append(name)
-                print(f"execute_pages: {name} failed ({error}); the build will report it")
-                continue
-            cache.cache_notebook_bundle(
-                CacheBundleIn(notebook, str(page), data={"execution_seconds": seconds}),
-                check_validity=False, overwrite=True)
-            print(f"execute_pages: {name} executed in {seconds:.1f} s")
+    failed, done = [], 0
+    # Leaving the block (at the end or on Ctrl-C) terminates the workers; their kernels notice
+    # that their parent is gone and exit.
+    with multiprocessing.Pool(max(1, args.jobs), initializer=ignore_interrupts) as pool:
+        try:
+            for page, notebook, seconds, error in pool.imap_unordered(
+                    partial(execute, extensions=extensions, timeout=timeout), todo):
+                name = page.relative_to(ROOT)
+                if error is not None:
+                    failed.append(name)
+                    print(f"execute_pages: {name} failed ({error}); the build will report it")
+                    continue
+                cache_executed(cache, page, notebook, seconds)
+                done += 1
+                print(f"execute_pages: {name} executed in {seconds:.1f} s", flush=True)
+        except KeyboardInterrupt:
+            print(f"execute_pages: interrupted; the {done} pages executed so far stay cached")
+            return 130
     print(f"execute_pages: {len(todo) - len(failed)} of {len(todo)} pages executed with "
           f"{args.jobs} workers in {time.perf_counter() - start:.1f} s")
     return 0
