@@ -88,23 +88,33 @@ def main() -> int:
           f"{len(todo)} with {args.jobs} workers", flush=True)
     start = time.perf_counter()
     failed, done = [], 0
-    # Leaving the block (at the end or on Ctrl-C) terminates the workers; their kernels notice
-    # that their parent is gone and exit.
-    with multiprocessing.Pool(max(1, args.jobs), initializer=ignore_interrupts) as pool:
-        try:
-            for page, notebook, seconds, error in pool.imap_unordered(
-                    partial(execute, extensions=extensions, timeout=timeout), todo):
-                name = page.relative_to(ROOT)
-                if error is not None:
-                    failed.append(name)
-                    print(f"execute_pages: {name} failed ({error}); the build will report it")
-                    continue
-                cache_executed(cache, page, notebook, seconds)
-                done += 1
-                print(f"execute_pages: {name} executed in {seconds:.1f} s", flush=True)
-        except KeyboardInterrupt:
-            print(f"execute_pages: interrupted; the {done} pages executed so far stay cached")
-            return 130
+    pool = multiprocessing.Pool(max(1, args.jobs), initializer=ignore_interrupts)
+    try:
+        for page, notebook, seconds, error in pool.imap_unordered(
+                partial(execute, extensions=extensions, timeout=timeout), todo):
+            name = page.relative_to(ROOT)
+            if error is not None:
+                failed.append(name)
+                print(f"execute_pages: {name} failed ({error}); the build will report it")
+                continue
+            cache_executed(cache, page, notebook, seconds)
+            done += 1
+            print(f"execute_pages: {name} executed in {seconds:.1f} s", flush=True)
+    except KeyboardInterrupt:
+        # Neither terminate() nor a clean exit is safe here: a worker inside a library that
+        # handles SIGTERM may never stop, and killing one that holds the task queue's lock
+        # deadlocks terminate(). Every cached page is complete (see cache_executed), so the
+        # workers are killed (their kernels exit with them) and the process leaves at once.
+        for worker in multiprocessing.active_children():
+            worker.kill()
+        print(f"execute_pages: interrupted; the {done} pages executed so far stay cached",
+              flush=True)
+        os._exit(130)
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
     print(f"execute_pages: {len(todo) - len(failed)} of {len(todo)} pages executed with "
           f"{args.jobs} workers in {time.perf_counter() - start:.1f} s")
     return 0
