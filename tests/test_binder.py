@@ -113,6 +113,50 @@ def test_every_page_is_a_notebook_binder_can_open():
         assert re.search(r"kernelspec:.*\n(\s+.*\n)*?\s+name: python3", header), f"{page}.md: no python3 kernel"
 
 
+# --- repo2docker's own plan -------------------------------------------------------------------
+
+
+def repo2docker_plan(folder: Path) -> tuple[str, list[str]]:
+    """What `jupyter-repo2docker --no-build --debug` would build from `folder` (no Docker
+    needed): its log and the lines of the Dockerfile it prints."""
+    executable = shutil.which("jupyter-repo2docker", path=str(Path(sys.executable).parent))
+    if executable is None:
+        pytest.fail("jupyter-repo2docker is not installed: pip install -e '.[test]'")
+    result = subprocess.run([executable, "--no-build", "--debug", "."], cwd=folder,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stderr, [line.strip() for line in result.stdout.splitlines()]
+
+
+def position(dockerfile: list[str], instruction: str) -> int:
+    found = [index for index, line in enumerate(dockerfile) if line == instruction]
+    assert len(found) == 1, f"{instruction!r} appears {len(found)} times in the plan"
+    return found[0]
+
+
+def test_repo2docker_plans_runtime_python_then_requirements_then_the_package_then_post_build():
+    log, dockerfile = repo2docker_plan(ROOT)
+    python = (ROOT / "runtime.txt").read_text().strip().removeprefix("python-")
+    assert f"Building conda environment for python={python}\n" in log, log
+    # Everything goes into the kernel's environment (where the pages run), in this order.
+    requirements = position(dockerfile,
+                            'RUN ${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r "requirements.txt"')
+    package = position(dockerfile, "RUN ${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir .")
+    post_build = position(dockerfile, "RUN ./postBuild")
+    assert requirements < package < post_build
+    assert not any("environment.yml" in line or "apt.txt" in line for line in dockerfile)
+
+
+def test_repo2docker_takes_the_python_version_from_runtime_txt(tmp_path):
+    """The check above could pass on repo2docker's default Python: another runtime.txt must
+    change the plan."""
+    for name in ("requirements.txt", "pyproject.toml", "postBuild"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    (tmp_path / "runtime.txt").write_text("python-3.12\n")
+    log, _ = repo2docker_plan(tmp_path)
+    assert "Building conda environment for python=3.12\n" in log, log
+
+
 @pytest.mark.binder
 @pytest.mark.skipif(os.environ.get("OPTIMLAB_RUN_BINDER") != "1",
                     reason="slow Binder simulation: `make binder-check` runs it (and .ci/run does)")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +73,7 @@ def _build_copy(book: Path, env: dict[str, str]) -> str:
     return (book / "_build" / "html" / "book" / "probe.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.book  # builds a one-page book twice
 def test_editing_the_package_re_executes_pages_on_the_next_build(tmp_path):
     """Jupyter Book's cache keys on a page's own code only; `make book` must still re-run a
     page whose code is unchanged when the package it imports has changed."""

@@ -117,7 +117,13 @@ def test_the_book_is_built_for_this_repository_with_warnings_as_errors():
     assert 'REPO="$REPO"' in step["run"]
     assert step["env"]["REPO"] == "${{ github.repository }}"
     makefile = (ROOT / "Makefile").read_text()
-    assert "--warningiserror" in makefile and "--keep-going" in makefile
+    assert re.search(r"^book:.*\n\t.*tools/build_book\.py", makefile, re.MULTILINE), (
+        "make book runs tools/build_book.py")
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_book import book_command
+
+    command = book_command("_config.yml")
+    assert {"--warningiserror", "--nitpick", "--keep-going"} <= set(command), command
 
 
 def test_permissions_are_least():

@@ -1,10 +1,11 @@
 """Execute the book's pages in parallel into Jupyter Book's execution cache, before Sphinx runs.
 
-`jupyter-book build` executes pages one after another, so on a two-core machine one core idles
-through most of a clean build. This script fills the same cache the build reads
-(``execute_notebooks: cache``) with the same notebooks the build would make from the pages, two
-(or ``--jobs``) at a time, so the build itself only renders. A page that fails here is left out of
-the cache: the build then executes it again and reports the failure with its traceback.
+`jupyter-book build` executes pages one after another, so on a machine with several cores all
+but one idle through most of a clean build. This script fills the same cache the build reads
+(``execute_notebooks: cache``) with the same notebooks the build would make from the pages, one
+per core (or ``--jobs`` at a time), so the build itself only renders. Each page is cached as soon
+as it finishes, so an interrupted run keeps the pages done so far. A page that fails here is left
+out of the cache: the build then executes it again and reports the failure with its traceback.
 
 Usage: ``python tools/execute_pages.py [--jobs N] [--cache _build/.jupyter_cache]``
 """
@@ -12,10 +13,12 @@ Usage: ``python tools/execute_pages.py [--jobs N] [--cache _build/.jupyter_cache
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -39,7 +42,24 @@ def execute(path: Path, extensions: list[str], timeout: int):
     notebook = read_page(path, extensions)
     result = single_nb_execution(notebook, cwd=str(path.parent), allow_errors=False,
                                  timeout=timeout, meta_override=True)
-    return notebook, result.time, (None if result.err is None else repr(result.err))
+    return path, notebook, result.time, (None if result.err is None else repr(result.err))
+
+
+def ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the main process's to handle (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def cache_executed(cache, path: Path, notebook, seconds: float) -> None:
+    """Cache one executed page; a Ctrl-C meanwhile waits until its record and its notebook
+    are both written (jupyter-cache writes one, then the other)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+            check_validity=False, overwrite=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def main() -> int:
@@ -64,22 +84,37 @@ def main() -> int:
         print(f"execute_pages: all {len(pages)} pages are cached")
         return 0
 
+    print(f"execute_pages: {len(pages) - len(todo)} of {len(pages)} pages are cached; executing "
+          f"{len(todo)} with {args.jobs} workers", flush=True)
     start = time.perf_counter()
-    failed = []
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(execute, page, extensions, timeout): page for page in todo}
-        for future in as_completed(futures):
-            page = futures[future]
-            notebook, seconds, error = future.result()
+    failed, done = [], 0
+    pool = multiprocessing.Pool(max(1, args.jobs), initializer=ignore_interrupts)
+    try:
+        for page, notebook, seconds, error in pool.imap_unordered(
+                partial(execute, extensions=extensions, timeout=timeout), todo):
             name = page.relative_to(ROOT)
             if error is not None:
                 failed.append(name)
                 print(f"execute_pages: {name} failed ({error}); the build will report it")
                 continue
-            cache.cache_notebook_bundle(
-                CacheBundleIn(notebook, str(page), data={"execution_seconds": seconds}),
-                check_validity=False, overwrite=True)
-            print(f"execute_pages: {name} executed in {seconds:.1f} s")
+            cache_executed(cache, page, notebook, seconds)
+            done += 1
+            print(f"execute_pages: {name} executed in {seconds:.1f} s", flush=True)
+    except KeyboardInterrupt:
+        # Neither terminate() nor a clean exit is safe here: a worker inside a library that
+        # handles SIGTERM may never stop, and killing one that holds the task queue's lock
+        # deadlocks terminate(). Every cached page is complete (see cache_executed), so the
+        # workers are killed (their kernels exit with them) and the process leaves at once.
+        for worker in multiprocessing.active_children():
+            worker.kill()
+        print(f"execute_pages: interrupted; the {done} pages executed so far stay cached",
+              flush=True)
+        os._exit(130)
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
     print(f"execute_pages: {len(todo) - len(failed)} of {len(todo)} pages executed with "
           f"{args.jobs} workers in {time.perf_counter() - start:.1f} s")
     return 0
