@@ -6,10 +6,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The book's maths is rendered at build time by MathJax in Node (_ext/build_time_maths.py):
+# mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
+NODE_MODULES := node_modules/.package-lock.json
 
 .PHONY: book test clean venv binder-check
 
-venv: $(INSTALLED)
+venv: $(INSTALLED) $(NODE_MODULES)
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=python3.11 or newer")'
@@ -19,10 +22,15 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(NODE_MODULES): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed to render the maths: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The execution cache keys only on a page's own code cells, so an edit in src/ (or a new
 # toolchain) would leave old outputs in the pages. Whenever the hash of those inputs changes,
 # the cache and Sphinx's environment are dropped and every page runs again.
-INPUTS_HASH = $$(find src requirements.txt pyproject.toml -type f ! -name '*.pyc' ! -path '*/__pycache__/*' ! -path '*.egg-info/*' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
+INPUTS_HASH = $$(find src requirements.txt pyproject.toml package-lock.json -type f ! -name '*.pyc' ! -path '*/__pycache__/*' ! -path '*.egg-info/*' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
 
 # The repository, issue, edit, Binder and live-code buttons and the Pages base URL need the
 # GitHub repository: `make book REPO=owner/name` (the CI workflow passes its GITHUB_REPOSITORY).
@@ -35,7 +43,7 @@ BOOK_CONFIG = $(if $(strip $(REPO)),_build/_config.repo.yml,_config.yml)
 # When the effective configuration changes (another REPO; an edited _config.yml, _toc.yml or
 # extension in _ext/), the HTML and Sphinx's environment are dropped so that no page keeps
 # links of the old one; executed outputs stay cached, as they do not depend on the configuration.
-book: $(INSTALLED)
+book: $(INSTALLED) $(NODE_MODULES)
 	@hash=$(INPUTS_HASH); \
 	if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$$hash" ]; then \
 	  echo "optimlab or the toolchain changed: re-executing every page"; \
@@ -45,7 +53,7 @@ book: $(INSTALLED)
 	if [ -n "$(strip $(REPO))" ]; then \
 	  $(BIN)/python tools/book_config.py _config.yml '$(strip $(REPO))' $(BOOK_CONFIG) || exit 1; \
 	fi; \
-	config_hash=$$(cat $(BOOK_CONFIG) _toc.yml $$(find _ext -name '*.py' 2>/dev/null | LC_ALL=C sort) | sha256sum | cut -c1-64); \
+	config_hash=$$(cat $(BOOK_CONFIG) _toc.yml $$(find _ext -name '*.py' -o -name '*.js' 2>/dev/null | LC_ALL=C sort) | sha256sum | cut -c1-64); \
 	if [ "$$(cat _build/.config-hash 2>/dev/null)" != "$$config_hash" ]; then \
 	  rm -rf _build/.doctrees _build/html; \
 	fi; \
