@@ -13,7 +13,9 @@ wrapping, the packages of MathJax's TeX input), equation numbers and their perma
 in ``currentColor`` (so the dark theme colours them), and MathJax's assistive MathML beside each
 drawing (the SVG itself is hidden from screen readers, which read the MathML). A glyph's path is
 written once per page, in a hidden ``<svg>`` at the top of the article that the formulas refer
-to (MathJax's "global" font cache, one per page).
+to (MathJax's "global" font cache, one per page), and a formula the page shows again refers to
+its first drawing; the Node side leaves out what only MathJax's own scripts read (see
+build_time_maths.js), so a page of maths weighs about a third of what MathJax's raw output would.
 
 A TeX error fails the build, naming the formula.
 """
@@ -21,6 +23,7 @@ A TeX error fails the build, naming the formula.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -125,11 +128,24 @@ div.math > mjx-container[jax="SVG"][display="true"] {
 """
 
 
+DRAWING = re.compile(r"(<mjx-container[^>]*><svg[^>]*>)(<g\b)(.*</svg>)(<mjx-assistive-mml.*)\Z",
+                     re.S)
+
+
 def _formula(self, node) -> str:
+    """The formula's drawing. A formula the page has drawn before refers to that first drawing
+    (an SVG <use>) instead of repeating it; its MathML stays, for screen readers."""
     rendered = _renderer(self.builder.app)[_key(node)]
-    glyphs = self.builder._build_time_maths_glyphs
-    glyphs.update(rendered["glyphs"])
-    return rendered["svg"]
+    page = self.builder._build_time_maths_page
+    page["glyphs"].update(rendered["glyphs"])
+    parts = DRAWING.match(rendered["svg"])
+    if parts is None:
+        return rendered["svg"]
+    head, group, drawing, rest = parts.groups()
+    if _key(node) in page["drawn"]:
+        return f'{head}<use href="#{page["drawn"][_key(node)]}"/></svg>{rest}'
+    page["drawn"][_key(node)] = drawing_id = f"mjf-{len(page['drawn']) + 1}"
+    return f'{head}{group} id="{drawing_id}"{drawing}{rest}'
 
 
 def html_visit_math(self, node):
@@ -149,26 +165,32 @@ def html_visit_displaymath(self, node):
     raise nodes.SkipNode
 
 
+def _new_page(app, doctree, docname):
+    """Each page starts with no glyph and no drawing of its own (a page is written right after
+    its doctree is resolved, so the formulas drawn until the next page are this page's)."""
+    app.builder._build_time_maths_page = {"glyphs": {}, "drawn": {}}
+
+
 def _glyphs_of_the_page(app, pagename, templatename, context, doctree):
     """The paths of the glyphs the page's formulas use, once each, before the article's text."""
-    glyphs = getattr(app.builder, "_build_time_maths_glyphs", {})
-    app.builder._build_time_maths_glyphs = {}
+    glyphs = app.builder._build_time_maths_page["glyphs"]
     if not glyphs or "body" not in context:
         return
-    paths = "".join(f'<path id="{glyph}" d="{glyphs[glyph]}"></path>' for glyph in sorted(glyphs))
+    paths = "".join(f'<path id="{glyph}" d="{glyphs[glyph]}"/>' for glyph in sorted(glyphs))
     context["body"] = ('<svg xmlns="http://www.w3.org/2000/svg" style="display: none" '
                        f'aria-hidden="true" focusable="false"><defs>{paths}</defs></svg>'
                        + context["body"])
 
 
-def _reset_glyphs(app):
-    app.builder._build_time_maths_glyphs = {}
+def _start(app):
+    app.builder._build_time_maths_page = {"glyphs": {}, "drawn": {}}
     app.add_css_file(STYLESHEET)
 
 
 def setup(app):
     app.add_html_math_renderer(NAME, (html_visit_math, None), (html_visit_displaymath, None))
-    app.connect("builder-inited", _reset_glyphs)
+    app.connect("builder-inited", _start)
+    app.connect("doctree-resolved", _new_page)
     app.connect("env-updated", _render_every_formula)
     app.connect("html-page-context", _glyphs_of_the_page)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

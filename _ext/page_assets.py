@@ -16,13 +16,24 @@ Each asset below is kept on the pages whose content uses it and dropped from the
 - Sphinx's search scripts and the search index (searchtools.js, language_data.js and the
   94 KB searchindex.js), which pydata-sphinx-theme puts on every page for its search-as-you-type
   option: only on the search page unless that option is on (the search box sends the query there).
+
+Two stylesheets that every page needs are mostly rules for markup the book never has: the theme's
+(397 KB: all of Bootstrap's utilities, a ``:before`` glyph rule for each of Font Awesome's 1,900
+icons) and myst-nb's (43 KB, mostly colours of ANSI terminal output). Pages link a copy of each
+(``<name>.used.css`` beside the original, which stays as it is) without the rules none of whose
+selectors can match: a selector is kept if each class it names is on some element of the built
+site, or written in one of its scripts (which add classes as they run), or starts with a string
+a script builds class names from (Bootstrap's `bs-${name}-auto`); every selector with a
+functional pseudo-class (``:not(...)``) or an escape is kept.
 """
 
 from __future__ import annotations
 
 import re
 
-from svg_icons import rewrite_html_files
+from pathlib import Path
+
+from svg_icons import FONTAWESOME_JS, rewrite_html_files
 
 # asset file name -> what in the page's body needs it
 USED_BY = {
@@ -45,6 +56,12 @@ SETTINGS_OF = {
     "sphinx-thebe.js": ("THEBE_JS_URL",),
 }
 THEBE = ("sphinx-thebe.js", "sphinx-thebe.css")
+PURGED_STYLESHEETS = ("styles/pydata-sphinx-theme.css", "mystnb.*.css")
+FLAT_RULE = re.compile(r"(?<=[{}])([^{}@;]+)\{([^{}]*)\}")
+CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# a string in a script that a class name is made from: `bs-${name}-auto`, "toggle-" + ...
+ASSEMBLED = re.compile(r"[`\"']([a-z][a-z0-9-]*-)(?:\$\{|[`\"'])")
+SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/\s*")
 SEARCH_SCRIPTS = re.compile(r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|'
                             r'_static/language_data\.js|searchindex\.js)"></script>\n?')
 
@@ -98,7 +115,63 @@ def _drop_search_scripts(app, exception):
                        skip=(f"search{app.builder.out_suffix}",))
 
 
+def _used_names(outdir: Path) -> tuple[set[str], str]:
+    """The classes on the built site's elements, and the text of its scripts."""
+    classes = set()
+    for page in sorted(outdir.rglob("*.html")):
+        for value in re.findall(r'\bclass="([^"]*)"', page.read_text(encoding="utf-8")):
+            classes.update(value.split())
+    scripts = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                        for path in sorted((outdir / "_static").rglob("*.js"))
+                        if path.name != FONTAWESOME_JS.name)
+    return classes, scripts
+
+
+def used_rules(css: str, classes: set[str], scripts: str) -> str:
+    """The stylesheet without the rules none of whose selectors can match (see the module)."""
+    assembled = tuple(sorted(set(ASSEMBLED.findall(scripts))))
+
+    def alive(name: str) -> bool:
+        return name in classes or name in scripts or name.startswith(assembled)
+
+    def keep(selector: str) -> bool:
+        if "(" in selector or "\\" in selector:
+            return True
+        return all(alive(name) for name in CLASS.findall(selector))
+
+    def rule(match: re.Match) -> str:
+        return match.group(0) if any(keep(part) for part in match.group(1).split(",")) else ""
+
+    return FLAT_RULE.sub(rule, "}" + SOURCE_MAP.sub("", css))[1:]
+
+
+def _link_used_stylesheets(app, exception):
+    """Write the ``.used.css`` copies and point every page at them."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    static = outdir / "_static"
+    classes, scripts = _used_names(outdir)
+    renamed = {}
+    for pattern in PURGED_STYLESHEETS:
+        for path in sorted(static.glob(pattern)):
+            if path.name.endswith(".used.css"):
+                continue
+            copy = path.with_name(path.name[: -len(".css")] + ".used.css")
+            text = used_rules(path.read_text(encoding="utf-8"), classes, scripts)
+            if not copy.is_file() or copy.read_text(encoding="utf-8") != text:
+                copy.write_text(text, encoding="utf-8")
+            renamed[path.relative_to(static).as_posix()] = copy.relative_to(static).as_posix()
+    if not renamed:
+        return
+    link = re.compile(r'(href="[^"]*_static/)(' + "|".join(map(re.escape, renamed)) + r')([?"])')
+    rewrite_html_files(outdir, lambda page: link.sub(
+        lambda found: found.group(1) + renamed[found.group(2)] + found.group(3), page))
+
+
 def setup(app):
     app.connect("html-page-context", _drop_unused_assets)
     app.connect("build-finished", _drop_search_scripts)
+    # after svg_icons has drawn the icons and myst-nb has copied its stylesheet
+    app.connect("build-finished", _link_used_stylesheets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

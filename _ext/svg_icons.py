@@ -10,11 +10,8 @@ out of every page. The few CSS rules the script would have injected for such ``<
 are read from the same file into ``_static/svg_icons.css``.
 
 An icon a script creates later (pydata-sphinx-theme's banner close button) is left to the
-theme's stylesheet, which still draws Font Awesome's glyphs from its web fonts. The stylesheet
-also holds one ``.fa-<name>:before`` rule for each of Font Awesome's 1,900 icons (86 KB), which
-only such icons use: pages link a copy of it (``pydata-sphinx-theme.icons.css``, beside the
-theme's file, which stays as it is) that keeps those rules for the icons named in the theme's
-scripts and the pages alone.
+theme's stylesheet, which still draws Font Awesome's glyphs from its web fonts (page_assets
+keeps the stylesheet's rules for the icons that the theme's scripts name).
 """
 
 from __future__ import annotations
@@ -40,11 +37,6 @@ GLYPH = re.compile(r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0
 PACK = re.compile(r'var p=\{(.*?)\};?\s*\(function\(\)\{d\("(fa[srb])",p', re.S)
 CSS_STRING = re.compile(r"':host,:root\{--fa-font-solid[^']*'")
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-THEME_CSS = "pydata-sphinx-theme.css"
-TRIMMED_CSS = "pydata-sphinx-theme.icons.css"
-THEME_CSS_LINK = re.compile(r'(href="[^"]*_static/styles/)' + re.escape(THEME_CSS) + r'(\?[^"]*)?"')
-ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+::?before,?)+)\{content:[^{}]*\}")
-ICON_NAME = re.compile(r"\bfa-([a-z0-9-]+)")
 
 
 @lru_cache(maxsize=1)
@@ -120,34 +112,10 @@ def _write_stylesheet(app):
     app.add_css_file(STYLESHEET)
 
 
-def trimmed_theme_css(css: str, used: set[str]) -> str:
-    """The theme's stylesheet without the glyph rules of icons not in used, nor its source map."""
-    def keep(match: re.Match) -> str:
-        return match.group(0) if set(ICON_NAME.findall(match.group(1))) & used else ""
-    css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/\s*$", "", css)
-    return ICON_RULE.sub(keep, css)
-
-
 def _inline_icons(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     rewrite_html_files(app.outdir, inline_icons)
-    styles = Path(app.outdir) / "_static" / "styles"
-    if not (styles / THEME_CSS).is_file():
-        return
-    used = set()
-    for path in sorted(Path(app.outdir).rglob("*.html")):
-        used.update(ICON_NAME.findall(" ".join(re.findall(
-            r'<(?:i|span)\b[^>]*class="([^"]*\bfa-[^"]*)"', path.read_text(encoding="utf-8")))))
-    for script in sorted((Path(app.outdir) / "_static").rglob("*.js")):
-        if script.name != FONTAWESOME_JS.name:
-            used.update(ICON_NAME.findall(script.read_text(encoding="utf-8", errors="replace")))
-    trimmed = trimmed_theme_css((styles / THEME_CSS).read_text(encoding="utf-8"), used)
-    target = styles / TRIMMED_CSS
-    if not target.is_file() or target.read_text(encoding="utf-8") != trimmed:
-        target.write_text(trimmed, encoding="utf-8")
-    rewrite_html_files(app.outdir, lambda page: THEME_CSS_LINK.sub(
-        lambda link: f'{link.group(1)}{TRIMMED_CSS}{link.group(2) or ""}"', page))
 
 
 def setup(app):

@@ -146,7 +146,8 @@ MATHS = """() => {
     const drawings = containers.map(el => el.querySelector("mjx-container > svg")).filter(Boolean);
     const glyphMissing = use => {
         const ref = use.getAttribute("xlink:href") || use.getAttribute("href") || "";
-        return ref.startsWith("#") && !(document.getElementById(ref.slice(1)) instanceof SVGPathElement);
+        const target = ref.startsWith("#") ? document.getElementById(ref.slice(1)) : null;
+        return ref.startsWith("#") && !(target instanceof SVGPathElement || target instanceof SVGGElement);
     };
     return {
         containers: containers.length,
@@ -159,7 +160,7 @@ MATHS = """() => {
         empty: drawings.filter(svg => svg.getClientRects().length > 0 &&
                                       svg.getBoundingClientRect().width === 0).length,
         missingGlyphs: [...new Set(drawings.flatMap(svg => [...svg.querySelectorAll("use")])
-            .filter(glyphMissing).map(use => use.getAttribute("xlink:href")))],
+            .filter(glyphMissing).map(use => use.getAttribute("href")))],
         unnamed: containers.filter(el => !el.querySelector("mjx-assistive-mml math"))
                            .map(el => el.textContent.trim().slice(0, 120)),
         mathjax: "MathJax" in window ||

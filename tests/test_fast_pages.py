@@ -28,8 +28,9 @@ MEDIA = re.compile(r'<(?:img|video|source)\b[^>]*\bsrc="([^"]+)"')
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}")
 MATHS = re.compile(r'<(span|div) class="math notranslate nohighlight"[^>]*>(.*?)</\1>', re.S)
-GLYPH_USE = re.compile(r'xlink:href="#(MJX-[^"]+)"')
-GLYPH_PATH = re.compile(r'<path id="(MJX-[^"]+)" d="')
+GLYPH_USE = re.compile(r'<use\b[^>]*\bhref="#([^"]+)"')
+GLYPH_PATH = re.compile(r'<path id="(mj-[^"]+)" d="')
+DRAWING_ID = re.compile(r'<g id="(mjf-\d+)"')
 EQUATION = re.compile(r'<div class="math notranslate nohighlight" id="(equation-[^"]+)">'
                       r'\s*<span class="eqno">\(([^)<]+)\)')
 EQ_LINK = re.compile(r'<a class="reference internal" href="([^"]*#equation-[^"]+)">'
@@ -96,10 +97,12 @@ def test_no_icon_script_and_no_maths_script(built_site, page):
 def test_every_formula_is_drawn_at_build_time(built_site, page):
     html = _html(built_site, page)
     formulas = MATHS.findall(html)
-    defined = set(GLYPH_PATH.findall(html))
+    # glyphs, and drawings of formulas that a repeated formula refers to
+    defined = set(GLYPH_PATH.findall(html)) | set(DRAWING_ID.findall(html))
     for tag, inner in formulas:
         assert inner.lstrip().startswith("<") and "<mjx-container" in inner, inner[:200]
-        assert "<svg" in inner and 'fill="currentColor"' in inner, inner[:200]
+        # drawn in the text's colour (the stylesheet's currentColor), so the dark theme shows it
+        assert "<svg" in inner and not re.search(r'(?:fill|stroke)="(?!currentColor)', inner), inner[:200]
         assert "<mjx-assistive-mml" in inner and "<math" in inner, inner[:200]
         assert not re.search(r"\\[(\[]", inner.split("<mjx-container", 1)[0])
         missing = set(GLYPH_USE.findall(inner)) - defined
@@ -107,6 +110,12 @@ def test_every_formula_is_drawn_at_build_time(built_site, page):
     source = (built_site.parent.parent / f"{page}.md").read_text(encoding="utf-8")
     if "$" in source.replace("\\$", ""):
         assert formulas, f"{page} has TeX in its source but no drawn formula"
+
+
+def test_maths_stylesheet_draws_in_the_text_colour(built_site):
+    css = (built_site / "_static" / "build_time_maths.css").read_text(encoding="utf-8")
+    rule = re.search(r'mjx-container\[jax="SVG"\] > svg > g \{([^}]*)\}', css)
+    assert rule and "fill: currentColor" in rule.group(1) and "stroke: currentColor" in rule.group(1)
 
 
 def test_equation_numbers_and_links_resolve(built_site):
