@@ -8,10 +8,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The book's maths is rendered at build time by MathJax in Node (_ext/build_time_maths.py):
+# mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
+NODE_MODULES := node_modules/.package-lock.json
 
 .PHONY: book test check clean venv binder-check
 
-venv: $(INSTALLED)
+venv: $(INSTALLED) $(NODE_MODULES)
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=python3.11 or newer")'
@@ -21,12 +24,17 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(NODE_MODULES): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed to render the maths: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # tools/build_book.py executes the pages that can have changed (an edit in src/, book/booktools.py
 # or the toolchain re-runs every page; an interrupted build keeps the pages it finished), then
 # builds with warnings as errors. REPO=owner/name points the repository, issue, edit, Binder and
 # live-code buttons at that GitHub repository (the CI workflow passes its own); without REPO they
 # point at git's origin when it is on GitHub; `REPO=` (empty) leaves them out.
-book: $(INSTALLED)
+book: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python tools/build_book.py $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
 
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets

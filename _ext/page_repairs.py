@@ -47,9 +47,8 @@ def _drop_repeated_inline_scripts(app, pagename, templatename, context, doctree)
 
 
 # Stylesheets and scripts that extensions copy into _static only once every page is written
-# (on build-finished): sphinx-proof, sphinx-exercise, myst-nb and sphinx-mathjax-offline.
-ASSETS_COPIED_AFTER_THE_PAGES = ("proof.css", "exercise.css", "mystnb.*.css", "mystnb.*.js",
-                                 "mathjax/tex-chtml.js")
+# (on build-finished): sphinx-proof, sphinx-exercise and myst-nb.
+ASSETS_COPIED_AFTER_THE_PAGES = ("proof.css", "exercise.css", "mystnb.*.css", "mystnb.*.js")
 
 
 def _forget_assets_copied_after_the_pages(app):

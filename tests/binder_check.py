@@ -40,7 +40,7 @@ JUPYTEXT_VIEWER = "Jupytext Notebook"
 DOCMANAGER = "@jupyterlab/docmanager-extension:plugin"
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", "_build", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis",
-    ".ipynb_checkpoints", "artifacts",
+    ".ipynb_checkpoints", "artifacts", "node_modules",
 )
 
 

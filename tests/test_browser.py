@@ -2,7 +2,7 @@
 
 Every page of the table of contents is served from 127.0.0.1 and opened once; the tests below
 then check what that visit recorded: no request leaves the local server, nothing fails, the maths
-is typeset with locally served fonts, every video decodes and every image loads, every internal
+arrives drawn (rendered at build time, no maths script in the page), every video decodes and every image loads, every internal
 link and anchor resolves, axe-core finds no serious or critical accessibility violation (and no
 contrast failure in the dark theme, reloaded with a dark colour-scheme preference), and
 screenshots at desktop and phone width land in _build/screenshots/ for a person to look at.
@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-# The delimiters MathJax consumes; any left in the visible text is maths that was not typeset.
+# TeX delimiters; any left in the visible text is maths that was not rendered.
 RAW_TEX = ("$$", "\\begin{", "\\[", "\\(")
 HOW_TO_ENABLE = (
     "install Debian's Chromium (`apt-get install chromium`, as .ci/run does) or point "
@@ -117,11 +117,8 @@ class Visit:
     screenshots: dict[str, Path] = field(default_factory=dict)
 
 
-# Runs in the page once it has loaded: waits for MathJax's first typesetting, fonts and media.
+# Runs in the page once it has loaded: waits for images, videos and fonts.
 SETTLE = """async () => {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-        await MathJax.startup.promise;
-    }
     for (const img of document.images) { img.loading = "eager"; }
     await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
     await Promise.all([...document.querySelectorAll("video")].map(video =>
@@ -151,15 +148,28 @@ MATHS = """() => {
             if (node.data.includes(raw)) leftovers.push(node.data.trim().slice(0, 120));
         }
     }
-    const mathFonts = [...document.fonts].filter(face => face.family.includes("MJX"));
+    const drawings = containers.map(el => el.querySelector("mjx-container > svg")).filter(Boolean);
+    const glyphMissing = use => {
+        const ref = use.getAttribute("xlink:href") || use.getAttribute("href") || "";
+        const target = ref.startsWith("#") ? document.getElementById(ref.slice(1)) : null;
+        return ref.startsWith("#") && !(target instanceof SVGPathElement || target instanceof SVGGElement);
+    };
     return {
         containers: containers.length,
-        untypeset: containers.filter(el => !el.querySelector("mjx-container"))
+        untypeset: containers.filter(el => !el.querySelector("mjx-container > svg"))
                              .map(el => el.textContent.trim().slice(0, 120)),
-        errors: [...document.querySelectorAll("mjx-merror")].map(el => el.textContent.slice(0, 120)),
+        errors: [...document.querySelectorAll("mjx-merror, [data-mml-node=merror]")]
+            .map(el => el.textContent.slice(0, 120)),
         leftovers: leftovers,
-        fontsLoaded: mathFonts.filter(face => face.status === "loaded").length,
-        fontsFailed: mathFonts.filter(face => face.status === "error").map(face => face.family),
+        // a drawing on screen with an empty box, or referring to a glyph the page lacks
+        empty: drawings.filter(svg => svg.getClientRects().length > 0 &&
+                                      svg.getBoundingClientRect().width === 0).length,
+        missingGlyphs: [...new Set(drawings.flatMap(svg => [...svg.querySelectorAll("use")])
+            .filter(glyphMissing).map(use => use.getAttribute("href")))],
+        unnamed: containers.filter(el => !el.querySelector("mjx-assistive-mml math"))
+                           .map(el => el.textContent.trim().slice(0, 120)),
+        mathjax: "MathJax" in window ||
+            [...document.scripts].some(script => /mathjax|katex/i.test(script.src)),
     };
 }""" % json.dumps(RAW_TEX)
 
@@ -299,14 +309,18 @@ def test_page_loads_without_console_errors_or_failed_requests(visit, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_maths_is_typeset_with_local_fonts(visit, page):
+def test_maths_arrives_drawn_without_a_maths_script(visit, page):
+    """The maths is MathJax's SVG, written into the page at build time (_ext/build_time_maths.py):
+    every formula is drawn, with every glyph it uses defined in the page, a MathML text for
+    screen readers beside it, and no maths script in the page."""
     maths = visit(page).maths
-    assert maths["untypeset"] == [], "maths containers MathJax did not render"
+    assert maths["untypeset"] == [], "maths containers without MathJax's drawing"
     assert maths["errors"] == [], "TeX that MathJax could not parse"
     assert maths["leftovers"] == [], "raw TeX delimiters in the visible text"
-    if maths["containers"]:
-        assert maths["fontsFailed"] == []
-        assert maths["fontsLoaded"] > 0, "MathJax rendered without loading its fonts"
+    assert maths["empty"] == 0, "formulas drawn with an empty box"
+    assert maths["missingGlyphs"] == [], "glyphs the page's formulas use but the page lacks"
+    assert maths["unnamed"] == [], "formulas without MathML for assistive technology"
+    assert maths["mathjax"] is False, "a maths typesetting script in the page"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -108,6 +108,7 @@ def test_without_a_repository_no_page_links_to_one(built_site):
 
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", "_build", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", "artifacts",
+    "node_modules",
 )
 
 
@@ -127,6 +128,7 @@ def repo_copy(built_site, tmp_path_factory) -> Path:
     (same package, pages and toolchain, so the Makefile keeps the cache) and only re-renders."""
     folder = tmp_path_factory.mktemp("repo_build") / "book"
     shutil.copytree(ROOT, folder, ignore=NOT_COPIED)
+    (folder / "node_modules").symlink_to(ROOT / "node_modules")  # the maths renderer's
     (folder / "_build").mkdir()
     cache = built_site.parent / ".jupyter_cache"
     if cache.exists():

@@ -93,9 +93,10 @@ def inputs_hash(root: Path) -> str:
 
 
 def config_hash(root: Path, config: Path) -> str:
-    """The hash of what the HTML is rendered with: `config`, _toc.yml and _ext/'s modules."""
-    extensions = sorted(path for path in (root / "_ext").rglob("*.py")
-                        if not NOT_INPUTS.search(path.as_posix()))
+    """The hash of what the HTML is rendered with: `config`, _toc.yml and every file in _ext/
+    (its modules, and the scripts and styles they render with or copy)."""
+    extensions = sorted(path for path in (root / "_ext").rglob("*")
+                        if path.is_file() and not NOT_INPUTS.search(path.as_posix()))
     files = [config, root / "_toc.yml", *extensions]
     total = hashlib.sha256()
     for path in files:
