@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test clean venv binder-check
+.PHONY: book test clean venv binder-check pdf
 
 venv: $(INSTALLED)
 
@@ -52,6 +52,11 @@ book: $(INSTALLED)
 	$(BIN)/python tools/execute_pages.py && \
 	$(BIN)/jupyter-book build . --config $(BOOK_CONFIG) --warningiserror --nitpick --keep-going && \
 	echo "$$hash" > _build/.inputs-hash && echo "$$config_hash" > _build/.config-hash
+
+# The PDF edition, _build/pdf/book.pdf, linked from every page of the site: make book, then
+# Sphinx's LaTeX builder and xelatex on the same executed pages (needs TeX; see the README).
+pdf: $(INSTALLED)
+	$(BIN)/python tools/build_pdf.py $(if $(strip $(REPO)),--repo '$(strip $(REPO))')
 
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
 # what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab
