@@ -43,10 +43,8 @@ def _make(*arguments: str) -> None:
                     f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
 
 
-@pytest.fixture(scope="module")
-def pdf() -> Path:
-    """The PDF `make pdf` builds. After the tests the plain site is built again (`make book`),
-    so that the tests after these see the site that `make book` makes."""
+def _require_tools() -> None:
+    """Skip without TeX and poppler (fail under OPTIMLAB_REQUIRE_PDF=1)."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         message = (f"{', '.join(missing)} not installed: the PDF edition needs TeX and "
@@ -54,6 +52,13 @@ def pdf() -> Path:
         if os.environ.get("OPTIMLAB_REQUIRE_PDF") == "1":
             pytest.fail(message + " (OPTIMLAB_REQUIRE_PDF=1 makes this an error)")
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def pdf() -> Path:
+    """The PDF `make pdf` builds. After the tests the plain site is built again (`make book`),
+    so that the tests after these see the site that `make book` makes."""
+    _require_tools()
     reuse = os.environ.get("OPTIMLAB_SKIP_BUILD") == "1" and PDF.is_file()
     if not reuse:
         _make("pdf")
@@ -171,8 +176,7 @@ def test_code_and_text_stay_inside_the_text_block(pdf):
 
 def test_a_line_into_the_margin_is_found(tmp_path):
     """The check above fails on a PDF with an unbreakable code line."""
-    if shutil.which("xelatex") is None:
-        pytest.skip("xelatex not installed")
+    _require_tools()
     source = tmp_path / "overflow.tex"
     lines = "\n".join(["Justified text that fills the line from margin to margin. " * 4] * 3)
     source.write_text("\\documentclass{article}\\begin{document}\n" + lines + "\n\n"
