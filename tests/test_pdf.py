@@ -15,11 +15,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
+from docutils import nodes
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 pytestmark = pytest.mark.pdf
@@ -199,3 +202,28 @@ def test_every_page_of_the_site_links_the_pdf(pdf):
                                 for link in links):
             unlinked.append(page)
     assert unlinked == []
+
+
+def _note(baseurl: str) -> nodes.inline:
+    """The caption sentence pdf_edition writes under an animation on the page "Momentum"."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        from pdf_edition import web_edition_note
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    title = nodes.title("", "Momentum")
+    app = SimpleNamespace(config=SimpleNamespace(html_baseurl=baseurl),
+                          env=SimpleNamespace(titles={"book/momentum": title}))
+    return web_edition_note(app, "book/momentum", "an animation")
+
+
+def test_an_animation_caption_links_its_web_page():
+    note = _note("https://owner.github.io/name/")
+    address = "https://owner.github.io/name/book/momentum.html"
+    assert note.astext() == f"{ANIMATION_NOTE}: {address}."
+    assert [ref["refuri"] for ref in note.findall(nodes.reference)] == [address]
+
+
+def test_without_a_base_url_the_caption_names_the_page_and_its_path():
+    note = _note("")
+    assert note.astext() == f"{ANIMATION_NOTE}: the page “Momentum”, book/momentum.html."
