@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 # mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: book test check clean venv binder-check
+.PHONY: book test check clean venv binder-check pdf
 
 venv: $(INSTALLED) $(NODE_MODULES)
 
@@ -36,6 +36,11 @@ $(NODE_MODULES): package.json package-lock.json
 # point at git's origin when it is on GitHub; `REPO=` (empty) leaves them out.
 book: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python tools/build_book.py $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
+
+# The PDF edition, _build/pdf/book.pdf, linked from every page of the site: make book, then
+# Sphinx's LaTeX builder and xelatex on the same executed pages (needs TeX; see the README).
+pdf: $(INSTALLED) $(NODE_MODULES)
+	$(BIN)/python tools/build_pdf.py $(if $(strip $(REPO)),--repo '$(strip $(REPO))')
 
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
 # what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab

@@ -205,3 +205,52 @@ def test_ci_runs_the_binder_simulation_after_the_tests():
     assert "make test" in lines and "make binder-check" in lines
     assert lines.index("make binder-check") > lines.index("make test")
     job_running("make binder-check")
+
+
+# --- the PDF edition (make pdf, tests/test_pdf.py) -------------------------------------------------
+
+TEX_PACKAGES = ROOT / ".ci" / "tex-packages.txt"
+
+
+def test_the_tex_package_list_has_what_the_pdf_needs():
+    packages = TEX_PACKAGES.read_text().split()
+    # xelatex and latexmk; bbm.sty (sphinx-proof) and FontAwesome (sphinx) in fonts-extra;
+    # Sphinx's xelatex fonts (FreeFont, Latin Modern Math); poppler's tools for the test.
+    for package in ("texlive-xetex", "latexmk", "texlive-latex-extra", "texlive-fonts-extra",
+                    "fonts-freefont-otf", "lmodern", "poppler-utils"):
+        assert package in packages, package
+
+
+def test_the_published_site_has_the_checked_pdf_edition():
+    """The job that uploads the site installs TeX from the list, runs make pdf for this
+    repository after make book, checks the PDF with TeX required and the build reused, and
+    uploads the site only after that."""
+    name, job = job_running("make pdf")
+    book_name, _ = job_running("make book")
+    assert name == book_name, "make pdf must run in the job that builds and uploads the site"
+    runs = [s.get("run", "") for s in steps(job)]
+
+    def position(found) -> int:
+        matches = [i for i, s in enumerate(steps(job)) if found(s)]
+        assert matches, f"{name} lacks a step"
+        return matches[0]
+
+    install = position(lambda s: ".ci/tex-packages.txt" in s.get("run", "")
+                       and "apt-get install" in s.get("run", ""))
+    pdf = position(lambda s: "make pdf" in s.get("run", ""))
+    book = position(lambda s: "make book" in s.get("run", ""))
+    check = position(lambda s: "tests/test_pdf.py" in s.get("run", ""))
+    upload = position(lambda s: uses(s, "actions/upload-pages-artifact"))
+    assert book < pdf and install < pdf < check < upload, runs
+    assert 'REPO="$REPO"' in runs[pdf]
+    assert steps(job)[pdf]["env"]["REPO"] == "${{ github.repository }}"
+    assert steps(job)[check]["env"] == {"OPTIMLAB_SKIP_BUILD": "1", "OPTIMLAB_REQUIRE_PDF": "1"}
+
+
+def test_ci_installs_tex_and_requires_the_pdf_test():
+    script = (ROOT / ".ci" / "run").read_text()
+    lines = [line.strip() for line in script.splitlines()]
+    assert any("apt-get install" in line and ".ci/tex-packages.txt" in line for line in lines)
+    assert "export OPTIMLAB_REQUIRE_PDF=1" in lines
+    assert lines.index("export OPTIMLAB_REQUIRE_PDF=1") < lines.index("make test")
+    assert "make pdf" in lines and lines.index("make pdf") > lines.index("make test")
