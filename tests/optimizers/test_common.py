@@ -27,6 +27,9 @@ SCALE_FREE = {
     "rmsprop": lambda lr: ol.rmsprop(lr=lr, eps=0.0),
     "rmsprop_momentum": lambda lr: ol.rmsprop(lr=lr, eps=0.0, momentum=0.7),
     "adagrad": lambda lr: ol.adagrad(lr=lr, eps=0.0, lr_decay=0.1),
+    "nadam": lambda lr: ol.nadam(lr=lr, eps=0.0, momentum_decay=0.1),
+    "adamax": lambda lr: ol.adamax(lr=lr, eps=0.0, betas=(0.5, 0.9)),
+    "lion": lambda lr: ol.lion(lr=lr),
 }
 
 
@@ -45,6 +48,9 @@ COUPLED = {
     "adagrad": lambda wd: ol.adagrad(lr=0.1, weight_decay=wd),
     "rmsprop": lambda wd: ol.rmsprop(lr=0.01, centered=True, momentum=0.5, weight_decay=wd),
     "adam": lambda wd: ol.adam(lr=0.1, amsgrad=True, weight_decay=wd),
+    "nadam": lambda wd: ol.nadam(lr=0.1, weight_decay=wd),
+    "radam": lambda wd: ol.radam(lr=0.1, weight_decay=wd),
+    "adamax": lambda wd: ol.adamax(lr=0.1, weight_decay=wd),
 }
 
 
@@ -71,6 +77,10 @@ ALL_OPTIMIZERS = {
     "rmsprop": ol.rmsprop(lr=0.1, momentum=0.5, centered=True),
     "adam": ol.adam(lr=0.1, amsgrad=True),
     "adamw": ol.adamw(lr=0.1),
+    "nadam": ol.nadam(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True),
+    "radam": ol.radam(lr=0.1, weight_decay=0.1),
+    "adamax": ol.adamax(lr=0.1, weight_decay=0.1),
+    "lion": ol.lion(lr=0.1, weight_decay=0.1),
 }
 
 
@@ -112,7 +122,8 @@ def test_zero_learning_rate_never_moves(optimizer):
     np.testing.assert_array_equal(xs, np.tile([1.0, 2.0], (6, 1)))
 
 
-FACTORIES_WITH_LR = [ol.sgd, ol.ewma_momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw]
+FACTORIES_WITH_LR = [ol.sgd, ol.ewma_momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw,
+                     ol.nadam, ol.radam, ol.adamax, ol.lion]
 
 
 @pytest.mark.parametrize("factory", FACTORIES_WITH_LR, ids=lambda f: f.__name__)
@@ -140,13 +151,20 @@ BAD_ARGUMENTS = [
     (ol.rmsprop, "momentum", 1.0), (ol.rmsprop, "momentum", -0.5),
     (ol.adam, "eps", -1e-8), (ol.adam, "eps", math.nan), (ol.adam, "weight_decay", -0.1),
     (ol.adamw, "eps", -1.0), (ol.adamw, "weight_decay", -0.01),
+    (ol.nadam, "eps", -1e-8), (ol.nadam, "weight_decay", -0.1),
+    (ol.nadam, "momentum_decay", -0.004), (ol.nadam, "momentum_decay", math.inf),
+    (ol.nadam, "decoupled_weight_decay", 1), (ol.radam, "eps", math.nan),
+    (ol.radam, "weight_decay", -1.0), (ol.radam, "decoupled_weight_decay", "yes"),
+    (ol.adamax, "eps", -1e-8), (ol.adamax, "weight_decay", -0.1),
+    (ol.lion, "weight_decay", -0.1), (ol.lion, "weight_decay", math.nan),
 ]
 
 
 @pytest.mark.parametrize("factory, name, value", BAD_ARGUMENTS,
                          ids=[f"{f.__name__}-{n}={v}" for f, n, v in BAD_ARGUMENTS])
 def test_bad_hyperparameter_is_rejected_naming_it_and_its_value(factory, name, value):
-    kwargs = {} if factory in (ol.adagrad, ol.rmsprop, ol.adam, ol.adamw) else {"lr": 0.1}
+    kwargs = {} if factory in (ol.adagrad, ol.rmsprop, ol.adam, ol.adamw, ol.nadam, ol.radam,
+                               ol.adamax, ol.lion) else {"lr": 0.1}
     with pytest.raises(ValueError, match=rf"^{name} must .*; got {value!r}$"):
         factory(**kwargs, **{name: value})
 
@@ -163,7 +181,8 @@ def test_schedule_returning_a_bad_rate_raises_naming_the_step(optimizer, bad):
 
 
 CLASSES = {ol.sgd: ol.SGD, ol.ewma_momentum: ol.EWMAMomentum, ol.adagrad: ol.Adagrad,
-           ol.rmsprop: ol.RMSprop, ol.adam: ol.Adam, ol.adamw: ol.AdamW}
+           ol.rmsprop: ol.RMSprop, ol.adam: ol.Adam, ol.adamw: ol.AdamW,
+           ol.nadam: ol.NAdam, ol.radam: ol.RAdam, ol.adamax: ol.Adamax, ol.lion: ol.Lion}
 
 
 @pytest.mark.parametrize("factory, name, value", BAD_ARGUMENTS,

@@ -34,9 +34,9 @@ def step_bound(lr, beta1, beta2, t):
         >>> round(float(step_bound(1.0, 0.9, 0.999, 10**6)), 5)
         1.00909
     """
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         ratio = np.divide(beta1, beta2) if beta1 > 0 else 0.0
-    return lr * (1 - beta1) / (1 - power(beta1, t)) * np.sum(power(ratio, np.arange(t)))
+        return lr * (1 - beta1) / (1 - power(beta1, t)) * np.sum(power(ratio, np.arange(t)))
 
 
 @dataclass(frozen=True)
