@@ -70,6 +70,32 @@ def test_coupled_weight_decay_adds_wd_times_x_to_the_gradient(make, gradients, w
         x = x_decayed
 
 
+DECOUPLED = {
+    "adamw": lambda lr, wd: ol.adamw(lr=lr, weight_decay=wd, amsgrad=True),
+    "nadam": lambda lr, wd: ol.nadam(lr=lr, weight_decay=wd, decoupled_weight_decay=True),
+    "radam": lambda lr, wd: ol.radam(lr=lr, weight_decay=wd, decoupled_weight_decay=True),
+    "lion": lambda lr, wd: ol.lion(lr=lr, weight_decay=wd),
+}
+
+
+@pytest.mark.parametrize("make", DECOUPLED.values(), ids=DECOUPLED.keys())
+@settings(max_examples=30, deadline=None)
+@given(gradients=gradient_sequences(max_steps=8), wd=st.floats(0.01, 2.0), lr=learning_rates,
+       x0=st.floats(-5.0, 5.0))
+def test_decoupled_weight_decay_shrinks_x_first_and_never_reaches_the_buffers(make, gradients,
+                                                                              wd, lr, x0):
+    decayed, plain = make(lr, wd), make(lr, 0.0)
+    x = np.full(gradients.shape[1], x0)
+    s_decayed, s_plain = decayed.init(x), plain.init(x)
+    for g in gradients:
+        x_decayed, s_decayed = decayed.step(x, g, s_decayed)
+        x_plain, s_plain = plain.step((1 - lr * wd) * x, g, s_plain)
+        np.testing.assert_allclose(x_decayed, x_plain, rtol=1e-15, atol=1e-15)
+        for name in s_plain.buffers:
+            np.testing.assert_array_equal(s_decayed[name], s_plain[name])
+        x = x_decayed
+
+
 ALL_OPTIMIZERS = {
     "sgd": ol.sgd(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1),
     "ewma": ol.ewma_momentum(lr=0.1),

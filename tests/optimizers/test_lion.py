@@ -28,22 +28,6 @@ def test_without_weight_decay_every_coordinate_moves_by_plus_or_minus_lr(gradien
                                    rtol=1e-12, atol=1e-15 * t)
 
 
-@settings(max_examples=60, deadline=None)
-@given(gradients=gradient_sequences(max_steps=10), lr=learning_rates, wd=st.floats(0.0, 1.0),
-       x0=st.floats(-5.0, 5.0))
-def test_weight_decay_shrinks_by_1_minus_lr_times_wd_before_the_sign_step(gradients, lr, wd,
-                                                                          x0):
-    decayed, plain = ol.lion(lr=lr, weight_decay=wd), ol.lion(lr=lr)
-    x = np.full(gradients.shape[1], x0)
-    s_decayed, s_plain = decayed.init(x), plain.init(x)
-    for g in gradients:
-        x_decayed, s_decayed = decayed.step(x, g, s_decayed)
-        x_plain, s_plain = plain.step((1 - lr * wd) * x, g, s_plain)
-        np.testing.assert_array_equal(x_decayed, x_plain)
-        np.testing.assert_array_equal(s_decayed["m"], s_plain["m"])
-        x = x_decayed
-
-
 @settings(max_examples=40, deadline=None)
 @given(gradients=gradient_sequences(), c=st.floats(1e-3, 1e3), lr=learning_rates)
 def test_lion_ignores_the_scale_of_the_gradient(gradients, c, lr):

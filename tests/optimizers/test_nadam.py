@@ -51,25 +51,6 @@ def test_first_step_is_lr_times_one_plus_the_look_ahead_share(g, lr, beta1, psi)
     np.testing.assert_allclose(x, lr * (1 + mu2 * (1 - beta1) / (1 - mu1 * mu2)), rtol=1e-12)
 
 
-@pytest.mark.parametrize("make", [ol.nadam, ol.radam], ids=lambda f: f.__name__)
-@settings(max_examples=30, deadline=None)
-@given(gradients=gradient_sequences(max_steps=8), wd=st.floats(0.01, 2.0), lr=learning_rates,
-       x0=st.floats(-5.0, 5.0))
-def test_decoupled_weight_decay_shrinks_x_and_leaves_the_moments_alone(make, gradients, wd, lr,
-                                                                       x0):
-    decoupled = make(lr=lr, weight_decay=wd, decoupled_weight_decay=True)
-    plain = make(lr=lr)
-    x = np.full(gradients.shape[1], x0)
-    s_decoupled, s_plain = decoupled.init(x), plain.init(x)
-    for g in gradients:
-        x_decoupled, s_decoupled = decoupled.step(x, g, s_decoupled)
-        x_plain, s_plain = plain.step((1 - lr * wd) * x, g, s_plain)
-        np.testing.assert_array_equal(x_decoupled, x_plain)
-        for name in s_plain.buffers:
-            np.testing.assert_array_equal(s_decoupled[name], s_plain[name])
-        x = x_decoupled
-
-
 def test_momentum_decay_must_be_nonnegative():
     with pytest.raises(ValueError, match=r"^momentum_decay must be a finite number >= 0; got -0.1$"):
         ol.nadam(momentum_decay=-0.1)
