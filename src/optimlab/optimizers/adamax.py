@@ -22,12 +22,14 @@ def step_bound(lr, beta1, beta2, t):
         |x_t - x_{t-1}| \le \eta\, \frac{1 - \beta_1}{1 - \beta_1^t}
             \sum_{k=0}^{t-1} \Big(\frac{\beta_1}{\beta_2}\Big)^k
 
-    It holds because :math:`u_t \ge \beta_2^k (|g_{t-k}| + \epsilon)` for every
-    :math:`k < t`. It is strict for :math:`\epsilon > 0`; with :math:`\epsilon = 0` it is
-    reached by gradients of one sign that shrink by :math:`\beta_2` a step. It is
-    :math:`\eta` at :math:`t = 1` and grows with :math:`t`: for :math:`\beta_1 < \beta_2`
-    towards :math:`\eta\, \beta_2 (1 - \beta_1) / (\beta_2 - \beta_1)` (1.00909 η for the
-    defaults), without limit when :math:`\beta_1 \ge \beta_2`. Infinite for
+    It holds because :math:`u_t \ge \beta_2^k (|g_{t-k}| + \epsilon)`
+    for every :math:`k < t`. It is strict for :math:`\epsilon > 0`; with
+    :math:`\epsilon = 0` it is reached by gradients of one sign that
+    shrink by :math:`\beta_2` a step. It is :math:`\eta` at :math:`t = 1`
+    and grows with :math:`t`: for :math:`\beta_1 < \beta_2` towards
+    :math:`\eta\, \beta_2 (1 - \beta_1) / (\beta_2 - \beta_1)`
+    (1.00909 η for the defaults), without limit when
+    :math:`\beta_1 \ge \beta_2`; infinite for
     :math:`\beta_2 = 0 < \beta_1`.
 
     Example:
@@ -36,7 +38,8 @@ def step_bound(lr, beta1, beta2, t):
     """
     with np.errstate(divide="ignore", over="ignore"):
         ratio = np.divide(beta1, beta2) if beta1 > 0 else 0.0
-        return lr * (1 - beta1) / (1 - power(beta1, t)) * np.sum(power(ratio, np.arange(t)))
+        terms = power(ratio, np.arange(t))
+        return lr * (1 - beta1) / (1 - power(beta1, t)) * np.sum(terms)
 
 
 @dataclass(frozen=True)

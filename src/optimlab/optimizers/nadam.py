@@ -15,14 +15,18 @@ __all__ = ["NAdam", "nadam", "momentum_schedule"]
 
 def momentum_schedule(beta1, momentum_decay, t):
     r"""NAdam's momentum coefficient at step ``t``,
-    :math:`\mu_t = \beta_1 \big(1 - \tfrac12\, 0.96^{t \psi}\big)`, with :math:`\psi` the
-    ``momentum_decay``: it starts near :math:`\beta_1 / 2` and rises towards :math:`\beta_1`.
+
+    .. math:: \mu_t = \beta_1 \big(1 - \tfrac12\, 0.96^{t \psi}\big),
+
+    with :math:`\psi` the ``momentum_decay``: it starts near
+    :math:`\beta_1 / 2` and rises towards :math:`\beta_1`.
 
     Example:
         >>> round(float(momentum_schedule(0.9, 0.004, 1)), 6)
         0.450073
     """
-    return beta1 * (1 - 0.5 * power(0.96, t * np.asarray(momentum_decay, dtype=float)))
+    psi = np.asarray(momentum_decay, dtype=float)
+    return beta1 * (1 - 0.5 * power(0.96, t * psi))
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ class NAdam(Optimizer):
         denom = np.sqrt(v / (1 - power(beta2, t))) + self.eps
         x = x - lr * (1 - mu) / (1 - mu_product) * g / denom
         x = x - lr * mu_next / (1 - mu_product * mu_next) * m / denom
-        return x, State(t=t, buffers={"m": m, "v": v, "mu_product": mu_product})
+        buffers = {"m": m, "v": v, "mu_product": mu_product}
+        return x, State(t=t, buffers=buffers)
 
 
 nadam = factory(NAdam, "nadam")

@@ -15,10 +15,10 @@ __all__ = ["RAdam", "radam", "rectification"]
 
 
 def rectification(beta2, t):
-    r"""RAdam's length of the approximated simple moving average, :math:`\rho_t`, and the
-    rectification factor :math:`r_t` at step ``t``; :math:`r_t` is NaN where
-    :math:`\rho_t \le 5`, since the rule does not use it there (and the root can be of a
-    negative number).
+    r"""RAdam's :math:`\rho_t`, the length of the approximated simple
+    moving average, and its rectification factor :math:`r_t` at step
+    ``t``. :math:`r_t` is NaN where :math:`\rho_t \le 5`: the rule does
+    not use it there (and the root can be of a negative number).
 
     .. math::
 
@@ -36,7 +36,8 @@ def rectification(beta2, t):
     rho_inf = 2 / (1 - beta2) - 1
     rho = rho_inf - 2 * t * power(beta2, t) / (1 - power(beta2, t))
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf
+                    / ((rho_inf - 4) * (rho_inf - 2) * rho))
     return rho, np.where(rho > 5, r, np.nan)
 
 
@@ -102,11 +103,12 @@ class RAdam(Optimizer):
         v = beta2 * state["v"] + (1 - beta2) * g * g
         m_hat = m / (1 - power(beta1, t))
         rho, r = rectification(beta2, t)
-        # Both branches are computed (so that beta2 can be a column in run_grid); the
-        # adaptive one may divide by zero where the rule does not take it.
+        # Both branches are computed (so that beta2 can be a column in
+        # run_grid); the adaptive one may divide by zero where it is unused.
         with np.errstate(divide="ignore", invalid="ignore"):
             adaptive = np.sqrt(1 - power(beta2, t)) / (np.sqrt(v) + self.eps)
-            x = np.where(rho > 5, x - m_hat * lr * adaptive * r, x - m_hat * lr)
+            x = np.where(rho > 5, x - m_hat * lr * adaptive * r,
+                         x - m_hat * lr)
         return x, State(t=t, buffers={"m": m, "v": v})
 
 
