@@ -26,8 +26,13 @@ def _one_at_a_time(optimizers, grad, x0, steps):
         [ol.rmsprop(lr=lr, alpha=a) for lr in (0.01, 0.1) for a in (0.9, 0.99)],
         [ol.adagrad(lr=lr) for lr in (0.1, 0.5, 2.0)],
         [ol.sgd(lr=lr, momentum=0.9) for lr in (0.001, 0.01)],
+        [ol.nadam(lr=lr, betas=(b1, 0.99)) for lr in (0.01, 0.2) for b1 in (0.0, 0.9)],
+        [ol.radam(lr=0.01, betas=(0.9, b2)) for b2 in (0.5, 0.9, 0.999)],
+        [ol.adamax(lr=lr, betas=(b1, 0.99)) for lr in (0.01, 0.2) for b1 in (0.5, 0.9)],
+        [ol.lion(lr=lr, betas=(0.9, b2)) for lr in (0.001, 0.02) for b2 in (0.9, 0.99)],
     ],
-    ids=["adam", "adamw", "amsgrad", "ewma", "rmsprop", "adagrad", "sgd-lr"],
+    ids=["adam", "adamw", "amsgrad", "ewma", "rmsprop", "adagrad", "sgd-lr", "nadam", "radam",
+         "adamax", "lion"],
 )
 @pytest.mark.parametrize("function", [ill_conditioned_quadratic, rosenbrock, himmelblau],
                          ids=lambda f: f.name)
@@ -73,6 +78,25 @@ SWEEPS = {
     "adagrad-lr_decay": [ol.adagrad(lr=0.5, lr_decay=d) for d in (0.0, 0.01)],
     "adagrad-accumulator": [ol.adagrad(lr=0.5, initial_accumulator_value=s, weight_decay=w)
                             for s in (0.0, 0.1) for w in (0.0, 0.05)],
+    "nadam-betas-momentum_decay": [ol.nadam(lr=0.05, betas=(b1, b2), momentum_decay=p)
+                                   for b1 in (0.0, 0.9) for b2 in (0.9, 0.999)
+                                   for p in (0.0, 0.004, 0.1)],
+    "nadam-eps-weight_decay": [ol.nadam(lr=0.05, eps=e, weight_decay=w)
+                               for e in (1e-8, 0.1) for w in (0.0, 0.2)],
+    "nadamw-weight_decay": [ol.nadam(lr=0.05, weight_decay=w, decoupled_weight_decay=True)
+                            for w in (0.0, 0.2)],
+    # beta2 0.5 is never rectified, 0.9 from step 3 on, 0.999 from step 6 on.
+    "radam-betas": [ol.radam(lr=0.005, betas=(b1, b2)) for b1 in (0.0, 0.9)
+                    for b2 in (0.5, 0.9, 0.999)],
+    "radam-eps-weight_decay": [ol.radam(lr=0.005, eps=e, weight_decay=w)
+                               for e in (1e-8, 0.1) for w in (0.0, 0.2)],
+    "radamw-weight_decay": [ol.radam(lr=0.005, weight_decay=w, decoupled_weight_decay=True)
+                            for w in (0.0, 0.2)],
+    "adamax-betas-eps": [ol.adamax(lr=0.05, betas=(b1, b2), eps=e) for b1 in (0.0, 0.9)
+                         for b2 in (0.5, 0.999) for e in (1e-8, 0.5)],
+    "adamax-weight_decay": [ol.adamax(lr=0.05, weight_decay=w) for w in (0.0, 0.2)],
+    "lion-betas-weight_decay": [ol.lion(lr=0.01, betas=(b1, b2), weight_decay=w)
+                                for b1 in (0.0, 0.9) for b2 in (0.9, 0.99) for w in (0.0, 1.0)],
 }
 
 
@@ -93,6 +117,8 @@ def test_every_numeric_hyperparameter_can_vary_and_each_row_is_a_separate_run_bi
     ([ol.rmsprop(centered=False), ol.rmsprop(centered=True)], "centered"),
     ([ol.ewma_momentum(lr=0.1), ol.ewma_momentum(lr=0.1, bias_correction=False)],
      "bias_correction"),
+    ([ol.nadam(), ol.nadam(decoupled_weight_decay=True)], "decoupled_weight_decay"),
+    ([ol.radam(), ol.radam(decoupled_weight_decay=True)], "decoupled_weight_decay"),
 ])
 def test_options_that_change_the_rule_cannot_vary_and_the_error_says_so(optimizers, name):
     q = ill_conditioned_quadratic

@@ -1,7 +1,8 @@
 """optimlab reproduces torch.optim: every optimizer and option against PyTorch's trajectories.
 
-The trajectories in ``tests/reference/torch_trajectories.json`` were computed by PyTorch in
-float64 (``tests/reference/generate.py`` regenerates them and names the version). Each case is
+The trajectories in the fixtures ``tests/reference/*.json`` were computed by PyTorch in
+float64, Lion's by lion-pytorch (``tests/reference/generate.py`` regenerates them and names
+the versions). Each case is
 rerun here with optimlab from the same start, with the same hyperparameters, schedule and
 clipping, on the same function written in numpy, and must agree to a relative 1e-10 (absolute
 1e-10 times the size of the trajectory where a coordinate has decayed to near zero).
@@ -18,9 +19,8 @@ from scipy.optimize import rosen_der
 
 import optimlab as ol
 
-FIXTURE = Path(__file__).parent / "reference" / "torch_trajectories.json"
-REFERENCE = json.loads(FIXTURE.read_text())
-CASES = REFERENCE["cases"]
+FIXTURES = sorted((Path(__file__).parent / "reference").glob("*.json"))
+CASES = [case for fixture in FIXTURES for case in json.loads(fixture.read_text())["cases"]]
 TOLERANCE = 1e-10
 
 
@@ -77,12 +77,27 @@ def test_fixture_covers_every_optimizer_and_option():
         ("RMSprop", "weight_decay"), ("RMSprop", "eps"),
         ("Adam", "amsgrad"), ("Adam", "weight_decay"), ("Adam", "eps"), ("Adam", "betas"),
         ("AdamW", "amsgrad"), ("AdamW", "weight_decay"),
+        ("NAdam", "betas"), ("NAdam", "eps"), ("NAdam", "weight_decay"),
+        ("NAdam", "momentum_decay"), ("NAdam", "decoupled_weight_decay"),
+        ("RAdam", "betas"), ("RAdam", "eps"), ("RAdam", "weight_decay"),
+        ("RAdam", "decoupled_weight_decay"),
+        ("Adamax", "betas"), ("Adamax", "eps"), ("Adamax", "weight_decay"),
+        ("Lion", "betas"), ("Lion", "weight_decay"),
     }
     assert expected <= seen
     assert {case["schedule"]["name"] for case in CASES if "schedule" in case} == {
         "step_decay", "exponential_decay", "cosine_decay", "warmup_cosine"}
     assert {case["clip"]["kind"] for case in CASES if "clip" in case} == {"norm", "value"}
     assert {len(case["x0"]) for case in CASES} >= {2, 3, 5}
+
+
+def test_each_option_of_adams_family_is_checked_on_two_functions_one_not_in_2d():
+    family = ("NAdam", "RAdam", "Adamax", "Lion")
+    for name, key in {(c["optimizer"], k) for c in CASES for k in c["kwargs"]}:
+        if name in family:
+            uses = [c for c in CASES if c["optimizer"] == name and key in c["kwargs"]]
+            assert len({c["function"]["name"] for c in uses}) >= 2, (name, key)
+            assert any(len(c["x0"]) != 2 for c in uses), (name, key)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])

@@ -27,6 +27,9 @@ SCALE_FREE = {
     "rmsprop": lambda lr: ol.rmsprop(lr=lr, eps=0.0),
     "rmsprop_momentum": lambda lr: ol.rmsprop(lr=lr, eps=0.0, momentum=0.7),
     "adagrad": lambda lr: ol.adagrad(lr=lr, eps=0.0, lr_decay=0.1),
+    "nadam": lambda lr: ol.nadam(lr=lr, eps=0.0, momentum_decay=0.1),
+    "adamax": lambda lr: ol.adamax(lr=lr, eps=0.0, betas=(0.5, 0.9)),
+    "lion": lambda lr: ol.lion(lr=lr),
 }
 
 
@@ -45,6 +48,9 @@ COUPLED = {
     "adagrad": lambda wd: ol.adagrad(lr=0.1, weight_decay=wd),
     "rmsprop": lambda wd: ol.rmsprop(lr=0.01, centered=True, momentum=0.5, weight_decay=wd),
     "adam": lambda wd: ol.adam(lr=0.1, amsgrad=True, weight_decay=wd),
+    "nadam": lambda wd: ol.nadam(lr=0.1, weight_decay=wd),
+    "radam": lambda wd: ol.radam(lr=0.1, weight_decay=wd),
+    "adamax": lambda wd: ol.adamax(lr=0.1, weight_decay=wd),
 }
 
 
@@ -64,6 +70,32 @@ def test_coupled_weight_decay_adds_wd_times_x_to_the_gradient(make, gradients, w
         x = x_decayed
 
 
+DECOUPLED = {
+    "adamw": lambda lr, wd: ol.adamw(lr=lr, weight_decay=wd, amsgrad=True),
+    "nadam": lambda lr, wd: ol.nadam(lr=lr, weight_decay=wd, decoupled_weight_decay=True),
+    "radam": lambda lr, wd: ol.radam(lr=lr, weight_decay=wd, decoupled_weight_decay=True),
+    "lion": lambda lr, wd: ol.lion(lr=lr, weight_decay=wd),
+}
+
+
+@pytest.mark.parametrize("make", DECOUPLED.values(), ids=DECOUPLED.keys())
+@settings(max_examples=30, deadline=None)
+@given(gradients=gradient_sequences(max_steps=8), wd=st.floats(0.01, 2.0), lr=learning_rates,
+       x0=st.floats(-5.0, 5.0))
+def test_decoupled_weight_decay_shrinks_x_first_and_never_reaches_the_buffers(make, gradients,
+                                                                              wd, lr, x0):
+    decayed, plain = make(lr, wd), make(lr, 0.0)
+    x = np.full(gradients.shape[1], x0)
+    s_decayed, s_plain = decayed.init(x), plain.init(x)
+    for g in gradients:
+        x_decayed, s_decayed = decayed.step(x, g, s_decayed)
+        x_plain, s_plain = plain.step((1 - lr * wd) * x, g, s_plain)
+        np.testing.assert_allclose(x_decayed, x_plain, rtol=1e-15, atol=1e-15)
+        for name in s_plain.buffers:
+            np.testing.assert_array_equal(s_decayed[name], s_plain[name])
+        x = x_decayed
+
+
 ALL_OPTIMIZERS = {
     "sgd": ol.sgd(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1),
     "ewma": ol.ewma_momentum(lr=0.1),
@@ -71,6 +103,10 @@ ALL_OPTIMIZERS = {
     "rmsprop": ol.rmsprop(lr=0.1, momentum=0.5, centered=True),
     "adam": ol.adam(lr=0.1, amsgrad=True),
     "adamw": ol.adamw(lr=0.1),
+    "nadam": ol.nadam(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True),
+    "radam": ol.radam(lr=0.1, weight_decay=0.1),
+    "adamax": ol.adamax(lr=0.1, weight_decay=0.1),
+    "lion": ol.lion(lr=0.1, weight_decay=0.1),
 }
 
 
@@ -112,7 +148,8 @@ def test_zero_learning_rate_never_moves(optimizer):
     np.testing.assert_array_equal(xs, np.tile([1.0, 2.0], (6, 1)))
 
 
-FACTORIES_WITH_LR = [ol.sgd, ol.ewma_momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw]
+FACTORIES_WITH_LR = [ol.sgd, ol.ewma_momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw,
+                     ol.nadam, ol.radam, ol.adamax, ol.lion]
 
 
 @pytest.mark.parametrize("factory", FACTORIES_WITH_LR, ids=lambda f: f.__name__)
@@ -140,13 +177,20 @@ BAD_ARGUMENTS = [
     (ol.rmsprop, "momentum", 1.0), (ol.rmsprop, "momentum", -0.5),
     (ol.adam, "eps", -1e-8), (ol.adam, "eps", math.nan), (ol.adam, "weight_decay", -0.1),
     (ol.adamw, "eps", -1.0), (ol.adamw, "weight_decay", -0.01),
+    (ol.nadam, "eps", -1e-8), (ol.nadam, "weight_decay", -0.1),
+    (ol.nadam, "momentum_decay", -0.004), (ol.nadam, "momentum_decay", math.inf),
+    (ol.nadam, "decoupled_weight_decay", 1), (ol.radam, "eps", math.nan),
+    (ol.radam, "weight_decay", -1.0), (ol.radam, "decoupled_weight_decay", "yes"),
+    (ol.adamax, "eps", -1e-8), (ol.adamax, "weight_decay", -0.1),
+    (ol.lion, "weight_decay", -0.1), (ol.lion, "weight_decay", math.nan),
 ]
 
 
 @pytest.mark.parametrize("factory, name, value", BAD_ARGUMENTS,
                          ids=[f"{f.__name__}-{n}={v}" for f, n, v in BAD_ARGUMENTS])
 def test_bad_hyperparameter_is_rejected_naming_it_and_its_value(factory, name, value):
-    kwargs = {} if factory in (ol.adagrad, ol.rmsprop, ol.adam, ol.adamw) else {"lr": 0.1}
+    kwargs = {} if factory in (ol.adagrad, ol.rmsprop, ol.adam, ol.adamw, ol.nadam, ol.radam,
+                               ol.adamax, ol.lion) else {"lr": 0.1}
     with pytest.raises(ValueError, match=rf"^{name} must .*; got {value!r}$"):
         factory(**kwargs, **{name: value})
 
@@ -163,7 +207,8 @@ def test_schedule_returning_a_bad_rate_raises_naming_the_step(optimizer, bad):
 
 
 CLASSES = {ol.sgd: ol.SGD, ol.ewma_momentum: ol.EWMAMomentum, ol.adagrad: ol.Adagrad,
-           ol.rmsprop: ol.RMSprop, ol.adam: ol.Adam, ol.adamw: ol.AdamW}
+           ol.rmsprop: ol.RMSprop, ol.adam: ol.Adam, ol.adamw: ol.AdamW,
+           ol.nadam: ol.NAdam, ol.radam: ol.RAdam, ol.adamax: ol.Adamax, ol.lion: ol.Lion}
 
 
 @pytest.mark.parametrize("factory, name, value", BAD_ARGUMENTS,

@@ -1,13 +1,18 @@
-"""Regenerate the PyTorch reference trajectories in ``torch_trajectories.json``.
+"""Regenerate the reference trajectories: every ``*.json`` fixture in this folder.
 
 Run by hand, in an environment that has PyTorch (never the book's or the package's
 environment: torch is not a dependency of optimlab, and the tests only read the fixture):
 
     python3 -m venv /tmp/torchvenv
     /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
-    /tmp/torchvenv/bin/python tests/reference/generate.py
+    /tmp/torchvenv/bin/pip install lion-pytorch==0.2.5
+    /tmp/torchvenv/bin/python tests/reference/generate.py            # every fixture
+    /tmp/torchvenv/bin/python tests/reference/generate.py family_nadam_radam_adamax_lion.json
 
-The fixture was produced with PyTorch 2.13.0 (CPU build), float64 throughout. Each case runs
+The fixtures were produced with PyTorch 2.13.0 (CPU build), float64 throughout;
+``family_nadam_radam_adamax_lion.json`` (NAdam, RAdam, Adamax from torch.optim, Lion from
+lion-pytorch 0.2.5, which needs torch and is its reference implementation) also records the
+lion-pytorch version. Each case runs
 one ``torch.optim`` optimizer on one function, with the gradient computed by autograd, and
 records every iterate. The case also records everything ``tests/test_reference.py`` needs to
 repeat the run with optimlab: the optimizer's name and keyword arguments (the same names in
@@ -34,7 +39,7 @@ try:
 except ImportError:  # pytest --doctest-modules imports this file where torch is absent
     torch = None
 
-OUTPUT = Path(__file__).with_name("torch_trajectories.json")
+FOLDER = Path(__file__).parent
 
 QUADRATIC = {"name": "ill_conditioned_quadratic"}
 ROSENBROCK = {"name": "rosenbrock"}
@@ -80,9 +85,17 @@ TORCH_SCHEDULERS = {
 }
 
 
+def optimizer_class_of(name: str):
+    """torch.optim's class of that name, or lion-pytorch's ``Lion``."""
+    if name == "Lion":
+        from lion_pytorch import Lion
+        return Lion
+    return getattr(torch.optim, name)
+
+
 def run_case(case: dict) -> dict:
     x = torch.tensor(case["x0"], dtype=torch.float64, requires_grad=True)
-    optimizer_class = getattr(torch.optim, case["optimizer"])
+    optimizer_class = optimizer_class_of(case["optimizer"])
     kwargs = dict(case["kwargs"])
     schedule = case.get("schedule")
     rate = None
@@ -216,19 +229,126 @@ def cases() -> list[dict]:
     return out
 
 
-def main():
-    if torch is None:
-        raise SystemExit("generate.py needs PyTorch: see the instructions at its top")
-    torch.set_default_dtype(torch.float64)
+def family_nadam_radam_adamax_lion_cases() -> list[dict]:
+    """NAdam, RAdam, Adamax and Lion: every option on at least two functions, one of them
+    in 3 or 5 dimensions, and a schedule for two of them."""
+    q0, r0, d0, c0 = [9.0, -3.0], [-1.2, 1.0], [3.0, -2.0, 1.5, -1.0, 0.5], [-1.2, 1.0, 0.8]
+    out = []
+    nadam_options = {
+        "default": {"lr": 0.2},
+        "weight_decay": {"lr": 0.2, "weight_decay": 0.3},
+        "decoupled_weight_decay": {"lr": 0.2, "weight_decay": 0.3,
+                                   "decoupled_weight_decay": True},
+        "momentum_decay_betas_eps": {"lr": 0.1, "momentum_decay": 0.05,
+                                     "betas": [0.8, 0.99], "eps": 1e-3},
+    }
+    for label, kwargs in nadam_options.items():
+        out.append(case(f"nadam_{label}_quadratic", "NAdam", kwargs, QUADRATIC, q0, 60))
+    out.append(case("nadam_momentum_decay_rosenbrock", "NAdam",
+                    {"lr": 0.05, "momentum_decay": 0.02, "eps": 1e-6}, ROSENBROCK, r0, 100))
+    out.append(case("nadam_weight_decay_diagonal5", "NAdam",
+                    {"lr": 0.1, "weight_decay": 0.1, "betas": [0.85, 0.995], "eps": 1e-4},
+                    DIAGONAL_5D, d0, 50))
+    out.append(case("nadam_decoupled_weight_decay_rosenbrock_chain3", "NAdam",
+                    {"lr": 0.02, "weight_decay": 0.2, "decoupled_weight_decay": True,
+                     "momentum_decay": 0.01}, CHAIN_3D, c0, 60))
+    radam_options = {
+        "default": {"lr": 0.2},
+        "weight_decay": {"lr": 0.2, "weight_decay": 0.3},
+        "decoupled_weight_decay": {"lr": 0.2, "weight_decay": 0.3,
+                                   "decoupled_weight_decay": True},
+        "betas_eps": {"lr": 0.1, "betas": [0.8, 0.9], "eps": 1e-2},
+        # rho_inf = 3 <= 5: never rectified, bias-corrected momentum at every step.
+        "low_beta2": {"lr": 0.02, "betas": [0.9, 0.5]},
+    }
+    for label, kwargs in radam_options.items():
+        out.append(case(f"radam_{label}_quadratic", "RAdam", kwargs, QUADRATIC, q0, 60))
+    out.append(case("radam_default_rosenbrock", "RAdam", {"lr": 0.002}, ROSENBROCK, r0, 100))
+    out.append(case("radam_weight_decay_betas_diagonal5", "RAdam",
+                    {"lr": 0.1, "weight_decay": 0.05, "betas": [0.85, 0.99], "eps": 1e-6},
+                    DIAGONAL_5D, d0, 50))
+    out.append(case("radam_decoupled_weight_decay_rosenbrock_chain3", "RAdam",
+                    {"lr": 0.002, "weight_decay": 0.1, "decoupled_weight_decay": True},
+                    CHAIN_3D, c0, 60))
+    adamax_options = {
+        "default": {"lr": 0.2},
+        "weight_decay": {"lr": 0.2, "weight_decay": 0.3},
+        "betas_eps": {"lr": 0.3, "betas": [0.5, 0.9], "eps": 0.1},
+    }
+    for label, kwargs in adamax_options.items():
+        out.append(case(f"adamax_{label}_quadratic", "Adamax", kwargs, QUADRATIC, q0, 60))
+    out.append(case("adamax_default_rosenbrock", "Adamax", {"lr": 0.05}, ROSENBROCK, r0, 100))
+    out.append(case("adamax_weight_decay_eps_diagonal5", "Adamax",
+                    {"lr": 0.1, "weight_decay": 0.1, "eps": 1e-3}, DIAGONAL_5D, d0, 50))
+    out.append(case("adamax_betas_rosenbrock_chain3", "Adamax",
+                    {"lr": 0.02, "betas": [0.8, 0.99]}, CHAIN_3D, c0, 60))
+    lion_options = {
+        "default": {"lr": 0.02},
+        "weight_decay": {"lr": 0.02, "weight_decay": 1.0},
+        "betas": {"lr": 0.05, "betas": [0.95, 0.98]},
+    }
+    for label, kwargs in lion_options.items():
+        out.append(case(f"lion_{label}_quadratic", "Lion", kwargs, QUADRATIC, q0, 60))
+    out.append(case("lion_default_rosenbrock", "Lion", {"lr": 0.005}, ROSENBROCK, r0, 100))
+    out.append(case("lion_weight_decay_diagonal5", "Lion",
+                    {"lr": 0.01, "weight_decay": 0.5}, DIAGONAL_5D, d0, 50))
+    out.append(case("lion_betas_weight_decay_rosenbrock_chain3", "Lion",
+                    {"lr": 0.005, "betas": [0.8, 0.9], "weight_decay": 0.1},
+                    CHAIN_3D, c0, 60))
+    # Schedules: Lion's decay uses the scheduled rate; NAdam's step too.
+    out.append(case("lion_cosine_decay_quadratic", "Lion", {"weight_decay": 0.5},
+                    QUADRATIC, q0, 61,
+                    schedule={"name": "cosine_decay",
+                              "arguments": {"lr": 0.1, "total_steps": 60, "min_lr": 0.001}}))
+    out.append(case("nadam_warmup_cosine_quadratic", "NAdam",
+                    {"weight_decay": 0.05, "decoupled_weight_decay": True}, QUADRATIC, q0, 60,
+                    schedule={"name": "warmup_cosine",
+                              "arguments": {"peak": 0.5, "warmup_steps": 10,
+                                            "total_steps": 50, "min_lr": 0.01}}))
+    return out
+
+
+# Each fixture file and the cases it holds; famB's family adds its own file here.
+FIXTURES = {
+    "torch_trajectories.json": cases,
+    "family_nadam_radam_adamax_lion.json": family_nadam_radam_adamax_lion_cases,
+}
+
+
+def versions(specs: list[dict]) -> dict:
+    """The versions of the reference libraries the cases use."""
+    found = {"torch_version": torch.__version__}
+    if any(spec["optimizer"] == "Lion" for spec in specs):
+        from importlib.metadata import version
+        found["lion_pytorch_version"] = version("lion-pytorch")
+    return found
+
+
+def write(filename: str):
+    specs = FIXTURES[filename]()
     fixture = {
         "generator": "tests/reference/generate.py",
-        "torch_version": torch.__version__,
+        **versions(specs),
         "dtype": "float64",
-        "cases": [run_case(spec) for spec in cases()],
+        "cases": [run_case(spec) for spec in specs],
     }
-    OUTPUT.write_text(json.dumps(fixture, indent=1) + "\n")
-    print(f"wrote {len(fixture['cases'])} cases to {OUTPUT} with torch {torch.__version__}")
+    output = FOLDER / filename
+    output.write_text(json.dumps(fixture, indent=1) + "\n")
+    print(f"wrote {len(fixture['cases'])} cases to {output} with "
+          + ", ".join(f"{k} {v}" for k, v in versions(specs).items()))
+
+
+def main(filenames: list[str]):
+    if torch is None:
+        raise SystemExit("generate.py needs PyTorch: see the instructions at its top")
+    unknown = sorted(set(filenames) - set(FIXTURES))
+    if unknown:
+        raise SystemExit(f"unknown fixture {unknown}; the fixtures are {sorted(FIXTURES)}")
+    torch.set_default_dtype(torch.float64)
+    for filename in filenames or FIXTURES:
+        write(filename)
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])

@@ -1,7 +1,9 @@
 """Optimizers with the semantics, names and defaults of ``torch.optim``.
 
 One module per rule family, as in ``torch/optim``: :mod:`.sgd`, :mod:`.ewma_momentum` (optimlab's
-own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW).
+own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW),
+and Adam's family: :mod:`.nadam`, :mod:`.radam`, :mod:`.adamax` and :mod:`.lion` (from
+lion-pytorch, as torch has no Lion).
 
 Every optimizer is a small frozen dataclass of hyperparameters (``Adam``), made by the class or
 by its lowercase function (``adam``) with the same arguments; the hyperparameters are checked
@@ -34,7 +36,11 @@ Example:
 from ._base import LearningRate, Optimizer, State
 from .adagrad import Adagrad, adagrad
 from .adam import Adam, AdamW, adam, adamw
+from .adamax import Adamax, adamax
 from .ewma_momentum import EWMAMomentum, ewma_momentum
+from .lion import Lion, lion
+from .nadam import NAdam, nadam
+from .radam import RAdam, radam
 from .rmsprop import RMSprop, rmsprop
 from .sgd import SGD, sgd
 
@@ -48,10 +54,18 @@ __all__ = [
     "RMSprop",
     "Adam",
     "AdamW",
+    "NAdam",
+    "RAdam",
+    "Adamax",
+    "Lion",
     "sgd",
     "ewma_momentum",
     "adagrad",
     "rmsprop",
     "adam",
     "adamw",
+    "nadam",
+    "radam",
+    "adamax",
+    "lion",
 ]

@@ -132,6 +132,23 @@ def coupled_weight_decay(g: np.ndarray, x: np.ndarray, weight_decay) -> np.ndarr
     return np.where(weight_decay != 0, g + weight_decay * x, g)
 
 
+def weight_decay_either_way(x: np.ndarray, g: np.ndarray, lr, weight_decay,
+                            decoupled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, g)`` after weight decay as torch's ``decoupled_weight_decay`` option does it:
+    decoupled, the parameters shrink by ``1 - lr * weight_decay`` and the gradient is left
+    alone; coupled, :func:`coupled_weight_decay` adds the L2 term to the gradient."""
+    if decoupled:
+        return x * (1 - lr * weight_decay), g
+    return x, coupled_weight_decay(g, x, weight_decay)
+
+
+def power(base, exponent) -> np.ndarray:
+    """``base ** exponent`` computed by numpy's ufunc whether ``base`` is one number or a
+    column of a :func:`batch`: Python's ``**`` and numpy's vectorised ``power`` may round
+    differently in the last bit, and a batched run must equal its separate run bit for bit."""
+    return np.power(np.asarray(base, dtype=float), exponent)
+
+
 def _same(a, b) -> bool:
     try:
         return bool(a == b) and type(a) is type(b)
