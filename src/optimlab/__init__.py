@@ -20,7 +20,9 @@ from .clipping import clip_by_global_norm, clip_by_value
 from .loop import DivergenceWarning, Trace, replay, run, run_grid, trace
 from .plotting import Animation, animate, animate_figure, plot_loss, plot_paths, plot_surface
 from .optimizers import (
+    ADOPT,
     SGD,
+    Adafactor,
     Adagrad,
     Adam,
     AdamW,
@@ -28,9 +30,11 @@ from .optimizers import (
     Optimizer,
     RMSprop,
     State,
+    adafactor,
     adagrad,
     adam,
     adamw,
+    adopt,
     ewma_momentum,
     rmsprop,
     sgd,
@@ -64,6 +68,11 @@ __all__ = [
     "rmsprop",
     "adam",
     "adamw",
+    # Adam's family
+    "Adafactor",
+    "ADOPT",
+    "adafactor",
+    "adopt",
     "animate",
     "animate_figure",
     "Animation",

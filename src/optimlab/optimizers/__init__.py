@@ -1,7 +1,8 @@
 """Optimizers with the semantics, names and defaults of ``torch.optim``.
 
 One module per rule family, as in ``torch/optim``: :mod:`.sgd`, :mod:`.ewma_momentum` (optimlab's
-own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW).
+own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW),
+:mod:`.adafactor` (torch's Adafactor), :mod:`.adopt` (ADOPT, as its authors' ``torch-adopt``).
 
 Every optimizer is a small frozen dataclass of hyperparameters (``Adam``), made by the class or
 by its lowercase function (``adam``) with the same arguments; the hyperparameters are checked
@@ -32,8 +33,10 @@ Example:
 """
 
 from ._base import LearningRate, Optimizer, State
+from .adafactor import Adafactor, adafactor
 from .adagrad import Adagrad, adagrad
 from .adam import Adam, AdamW, adam, adamw
+from .adopt import ADOPT, adopt
 from .ewma_momentum import EWMAMomentum, ewma_momentum
 from .rmsprop import RMSprop, rmsprop
 from .sgd import SGD, sgd
@@ -54,4 +57,9 @@ __all__ = [
     "rmsprop",
     "adam",
     "adamw",
+    # Adam's family (part 3 of the book)
+    "Adafactor",
+    "ADOPT",
+    "adafactor",
+    "adopt",
 ]

@@ -94,6 +94,10 @@ class Optimizer:
     """
 
     lr: LearningRate
+    # True for the optimizer that :func:`batch` assembles: its parameters then have a leading
+    # axis of runs. Only rules that are not elementwise (Adafactor's RMS and its factored
+    # statistics) need to know.
+    batched = False
 
     def __post_init__(self):
         for spec in dataclasses.fields(self):
@@ -130,6 +134,13 @@ def coupled_weight_decay(g: np.ndarray, x: np.ndarray, weight_decay) -> np.ndarr
     alone). Written with ``np.where`` rather than ``if`` so that ``weight_decay`` can be a
     column of per-run values in :func:`optimlab.run_grid`."""
     return np.where(weight_decay != 0, g + weight_decay * x, g)
+
+
+def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
+    """``start + weight * (end - start)``, rounded as ``torch.lerp`` rounds it: from ``end``
+    when ``weight >= 0.5``, so that a weight of 1 gives ``end`` exactly."""
+    diff = end - start
+    return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
 def _same(a, b) -> bool:
@@ -169,4 +180,5 @@ def batch(optimizers: list[Optimizer]) -> Optimizer:
         if spec.init:
             values = [getattr(opt, spec.name) for opt in optimizers]
             object.__setattr__(combined, spec.name, _column(spec.name, values))
+    object.__setattr__(combined, "batched", True)
     return combined
