@@ -93,7 +93,7 @@ class Adafactor(Optimizer):
         >>> opt = adafactor(lr=0.5)
         >>> x, s = opt.step(np.array([3.0, -4.0]), np.array([2.0, 1.0]), opt.init(np.zeros(2)))
         >>> x.round(6).tolist(), s["variance"].tolist()
-        [[1.232233, -5.767767], [4.0, 1.0]]
+        ([1.232233, -5.767767], [4.0, 1.0])
         >>> w = np.ones((1024, 512))
         >>> state = opt.init(w)
         >>> state["row_var"].shape, state["col_var"].shape
