@@ -17,6 +17,7 @@ Example:
 
 from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
+from .memory import state_size
 from .loop import DivergenceWarning, Trace, replay, run, run_grid, trace
 from .plotting import Animation, animate, animate_figure, plot_loss, plot_paths, plot_surface
 from .optimizers import (
@@ -54,6 +55,7 @@ __all__ = [
     "DivergenceWarning",
     "clip_by_global_norm",
     "clip_by_value",
+    "state_size",
     "Optimizer",
     "State",
     "SGD",
