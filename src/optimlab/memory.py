@@ -26,20 +26,25 @@ def _shape(value) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def state_size(optimizer: Optimizer, shape, steps: int = 2, seed: int = 0) -> int:
-    """The count of numbers ``optimizer`` keeps between steps for parameters of ``shape``.
+def state_size(optimizer: Optimizer, shape, steps: int = 2,
+               seed: int = 0) -> int:
+    """The count of numbers ``optimizer`` keeps between steps for
+    parameters of ``shape``.
 
-    Measured, not declared: the optimizer takes ``steps`` steps from a random start with
-    random gradients (seeded), and the sizes of the state buffers those steps changed are
-    added up. A buffer the steps leave at its initial value is one this setting of the rule
-    never uses (SGD's momentum buffer without momentum, Adam's running maximum without
-    AMSGrad): optimlab keeps such buffers so that its rules need no branches, while torch
-    does not allocate them, so they are not counted. Nor is the step counter. Two steps are
-    the default because ADOPT's first step only initialises its second moment.
+    Measured, not declared: the optimizer takes ``steps`` steps from a
+    random start with random gradients (seeded), and the sizes of the state
+    buffers those steps changed are added up. A buffer the steps leave at
+    its initial value is one this setting of the rule never uses (SGD's
+    momentum buffer without momentum, Adam's running maximum without
+    AMSGrad): optimlab keeps such buffers so that its rules need no
+    branches, while torch does not allocate them, so they are not counted.
+    Nor is the step counter. Two steps are the default because ADOPT's
+    first step only initialises its second moment.
 
     Args:
         optimizer: an optimlab optimizer.
-        shape: the parameters' shape, such as ``(1024, 512)`` for a weight matrix.
+        shape: the parameters' shape, such as ``(1024, 512)`` for a weight
+            matrix.
         steps: how many steps to take, an integer >= 1.
         seed: the seed of the random start and gradients.
 
@@ -47,11 +52,12 @@ def state_size(optimizer: Optimizer, shape, steps: int = 2, seed: int = 0) -> in
         The number of floats in the changed buffers.
 
     Raises:
-        ValueError: naming the parameter, for something that is not an optimizer, a bad
-            shape or a bad number of steps.
+        ValueError: naming the parameter, for something that is not an
+            optimizer, a bad shape or a bad number of steps.
     """
     if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"optimizer must be an optimlab optimizer; got {optimizer!r}")
+        raise ValueError("optimizer must be an optimlab optimizer; "
+                         f"got {optimizer!r}")
     shape = _shape(shape)
     steps = _checks.integer("steps", steps, minimum=1)
     rng = np.random.default_rng(_checks.integer("seed", seed))

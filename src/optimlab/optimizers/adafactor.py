@@ -123,7 +123,7 @@ class Adafactor(Optimizer):
         t = state.t + 1
         lr = self.learning_rate(t)
         eps1, eps2 = self.eps
-        # Norms over one parameter: all its axes (all but the runs' axis in a batch).
+        # Norms over one parameter: all its axes (but the runs' axis in a batch).
         axes = tuple(range(int(self.batched), np.ndim(x)))
         size = np.prod([np.shape(x)[axis] for axis in axes])
 
@@ -136,8 +136,9 @@ class Adafactor(Optimizer):
         x = x * (1 - lr * self.weight_decay)
         if self._factored(x):
             # Row and column means of g^2, as torch has them (a norm, squared).
-            row_mean = np.sqrt(np.sum(g * g, axis=-1, keepdims=True)) ** 2 / g.shape[-1]
-            col_mean = np.sqrt(np.sum(g * g, axis=-2, keepdims=True)) ** 2 / g.shape[-2]
+            rows, cols = (np.sqrt(np.sum(g * g, axis=axis, keepdims=True)) ** 2
+                          for axis in (-1, -2))
+            row_mean, col_mean = rows / g.shape[-1], cols / g.shape[-2]
             row_var = lerp(state["row_var"], row_mean, weight)
             col_var = lerp(state["col_var"], col_mean, weight)
             estimate = row_var * col_var / np.maximum(
@@ -147,7 +148,8 @@ class Adafactor(Optimizer):
             estimate = lerp(state["variance"], g * g, weight)
             buffers = {"variance": estimate}
         update = g * (1 / np.sqrt(np.maximum(estimate, eps1 * eps1)))
-        x = x - alpha / np.maximum(1.0, norm(update) / (size**0.5 * self.d)) * update
+        clip = np.maximum(1.0, norm(update) / (size**0.5 * self.d))
+        x = x - alpha / clip * update
         return x, State(t=t, buffers=buffers)
 
 
