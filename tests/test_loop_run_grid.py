@@ -98,6 +98,22 @@ SWEEPS = {
     "lion-betas-weight_decay": [ol.lion(lr=0.01, betas=(b1, b2), weight_decay=w)
                                 for b1 in (0.0, 0.9) for b2 in (0.9, 0.99) for w in (0.0, 1.0)],
 }
+# Adam's family. Adafactor's step is relative to the RMS of each run's own parameters, so
+# these also check that a batch's rows are separate vectors, not one matrix.
+SWEEPS.update({
+    "adafactor-lr": [ol.adafactor(lr=lr) for lr in (0.01, 0.1, 0.5, 2.0)],
+    "adafactor-beta2_decay": [ol.adafactor(lr=0.1, beta2_decay=b) for b in (-0.8, -0.5, 0.0)],
+    "adafactor-eps": [ol.adafactor(lr=0.1, eps=e) for e in ((None, 1e-3), (1e-3, 1e-3),
+                                                            (None, 10.0))],
+    "adafactor-d-weight_decay": [ol.adafactor(lr=0.1, d=d, weight_decay=w)
+                                 for d in (1.0, 3.0) for w in (0.0, 0.2)],
+    "adafactor-same": [ol.adafactor(lr=0.1), ol.adafactor(lr=0.1)],
+    "adopt-lr-betas": [ol.adopt(lr=lr, betas=(b1, b2)) for lr in (0.01, 0.2)
+                       for b1 in (0.0, 0.9) for b2 in (0.5, 0.9999)],
+    "adopt-eps-weight_decay": [ol.adopt(lr=0.1, eps=e, weight_decay=w)
+                               for e in (1e-6, 0.5) for w in (0.0, 0.3)],
+    "adopt-decouple": [ol.adopt(lr=0.1, weight_decay=w, decouple=True) for w in (0.0, 0.3)],
+})
 
 
 @pytest.mark.parametrize("optimizers", SWEEPS.values(), ids=SWEEPS.keys())
@@ -114,6 +130,7 @@ def test_every_numeric_hyperparameter_can_vary_and_each_row_is_a_separate_run_bi
 @pytest.mark.parametrize("optimizers, name", [
     ([ol.sgd(lr=0.1, momentum=0.5), ol.sgd(lr=0.1, momentum=0.5, nesterov=True)], "nesterov"),
     ([ol.adam(amsgrad=False), ol.adam(amsgrad=True)], "amsgrad"),
+    ([ol.adopt(decouple=False), ol.adopt(decouple=True)], "decouple"),
     ([ol.rmsprop(centered=False), ol.rmsprop(centered=True)], "centered"),
     ([ol.ewma_momentum(lr=0.1), ol.ewma_momentum(lr=0.1, bias_correction=False)],
      "bias_correction"),

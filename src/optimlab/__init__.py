@@ -17,10 +17,13 @@ Example:
 
 from . import functions, mlp, schedules
 from .clipping import clip_by_global_norm, clip_by_value
+from .memory import state_size
 from .loop import DivergenceWarning, Trace, replay, run, run_grid, trace
 from .plotting import Animation, animate, animate_figure, plot_loss, plot_paths, plot_surface
 from .optimizers import (
+    ADOPT,
     SGD,
+    Adafactor,
     Adagrad,
     Adam,
     Adamax,
@@ -32,10 +35,12 @@ from .optimizers import (
     RAdam,
     RMSprop,
     State,
+    adafactor,
     adagrad,
     adam,
     adamax,
     adamw,
+    adopt,
     ewma_momentum,
     lion,
     nadam,
@@ -58,6 +63,7 @@ __all__ = [
     "DivergenceWarning",
     "clip_by_global_norm",
     "clip_by_value",
+    "state_size",
     "Optimizer",
     "State",
     "SGD",
@@ -80,6 +86,11 @@ __all__ = [
     "radam",
     "adamax",
     "lion",
+    # Adam's family
+    "Adafactor",
+    "ADOPT",
+    "adafactor",
+    "adopt",
     "animate",
     "animate_figure",
     "Animation",

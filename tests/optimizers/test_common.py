@@ -31,6 +31,11 @@ SCALE_FREE = {
     "adamax": lambda lr: ol.adamax(lr=lr, eps=0.0, betas=(0.5, 0.9)),
     "lion": lambda lr: ol.lion(lr=lr),
 }
+# Adam's family
+SCALE_FREE.update({
+    "adafactor": lambda lr: ol.adafactor(lr=lr, eps=(0.0, 1e-3), weight_decay=0.1),
+    "adopt": lambda lr: ol.adopt(lr=lr, eps=0.0, betas=(0.5, 0.9)),
+})
 
 
 @pytest.mark.parametrize("make", SCALE_FREE.values(), ids=SCALE_FREE.keys())
@@ -52,6 +57,7 @@ COUPLED = {
     "radam": lambda wd: ol.radam(lr=0.1, weight_decay=wd),
     "adamax": lambda wd: ol.adamax(lr=0.1, weight_decay=wd),
 }
+COUPLED["adopt"] = lambda wd: ol.adopt(lr=0.1, betas=(0.5, 0.9), weight_decay=wd)
 
 
 @pytest.mark.parametrize("make", COUPLED.values(), ids=COUPLED.keys())
@@ -108,6 +114,12 @@ ALL_OPTIMIZERS = {
     "adamax": ol.adamax(lr=0.1, weight_decay=0.1),
     "lion": ol.lion(lr=0.1, weight_decay=0.1),
 }
+# Adam's family (ADOPT's first step leaves x where it is: the test below checks step 2)
+ALL_OPTIMIZERS.update({
+    "adafactor": ol.adafactor(lr=0.1, weight_decay=0.1),
+    "adopt": ol.adopt(lr=0.1, weight_decay=0.1),
+    "adopt_decouple": ol.adopt(lr=0.1, weight_decay=0.1, decouple=True),
+})
 
 
 @pytest.mark.parametrize("optimizer", ALL_OPTIMIZERS.values(), ids=ALL_OPTIMIZERS.keys())
@@ -125,7 +137,7 @@ def test_step_modifies_nothing_in_place_and_counts_steps(optimizer):
     assert (state1.t, state2.t) == (1, 2)
     for name, buffer in snapshot.items():
         np.testing.assert_array_equal(state1[name], buffer, err_msg=name)
-    assert not np.array_equal(x1, x)
+    assert not np.array_equal(x2, x)
 
 
 @pytest.mark.parametrize("optimizer", ALL_OPTIMIZERS.values(), ids=ALL_OPTIMIZERS.keys())
@@ -149,7 +161,7 @@ def test_zero_learning_rate_never_moves(optimizer):
 
 
 FACTORIES_WITH_LR = [ol.sgd, ol.ewma_momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw,
-                     ol.nadam, ol.radam, ol.adamax, ol.lion]
+                     ol.nadam, ol.radam, ol.adamax, ol.lion, ol.adafactor, ol.adopt]
 
 
 @pytest.mark.parametrize("factory", FACTORIES_WITH_LR, ids=lambda f: f.__name__)
@@ -184,13 +196,18 @@ BAD_ARGUMENTS = [
     (ol.adamax, "eps", -1e-8), (ol.adamax, "weight_decay", -0.1),
     (ol.lion, "weight_decay", -0.1), (ol.lion, "weight_decay", math.nan),
 ]
+BAD_ARGUMENTS += [  # Adam's family
+    (ol.adafactor, "beta2_decay", 0.5), (ol.adafactor, "d", 0.99),
+    (ol.adafactor, "weight_decay", -0.1), (ol.adopt, "eps", -1e-6),
+    (ol.adopt, "weight_decay", math.nan), (ol.adopt, "decouple", "yes"),
+]
 
 
 @pytest.mark.parametrize("factory, name, value", BAD_ARGUMENTS,
                          ids=[f"{f.__name__}-{n}={v}" for f, n, v in BAD_ARGUMENTS])
 def test_bad_hyperparameter_is_rejected_naming_it_and_its_value(factory, name, value):
     kwargs = {} if factory in (ol.adagrad, ol.rmsprop, ol.adam, ol.adamw, ol.nadam, ol.radam,
-                               ol.adamax, ol.lion) else {"lr": 0.1}
+                               ol.adamax, ol.lion, ol.adafactor, ol.adopt) else {"lr": 0.1}
     with pytest.raises(ValueError, match=rf"^{name} must .*; got {value!r}$"):
         factory(**kwargs, **{name: value})
 
@@ -209,6 +226,7 @@ def test_schedule_returning_a_bad_rate_raises_naming_the_step(optimizer, bad):
 CLASSES = {ol.sgd: ol.SGD, ol.ewma_momentum: ol.EWMAMomentum, ol.adagrad: ol.Adagrad,
            ol.rmsprop: ol.RMSprop, ol.adam: ol.Adam, ol.adamw: ol.AdamW,
            ol.nadam: ol.NAdam, ol.radam: ol.RAdam, ol.adamax: ol.Adamax, ol.lion: ol.Lion}
+CLASSES.update({ol.adafactor: ol.Adafactor, ol.adopt: ol.ADOPT})  # Adam's family
 
 
 @pytest.mark.parametrize("factory, name, value", BAD_ARGUMENTS,

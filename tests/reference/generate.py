@@ -1,13 +1,19 @@
-"""Regenerate the reference trajectories: every ``*.json`` fixture in this folder.
+"""Regenerate the reference trajectories: every ``*.json`` fixture in this folder,
+``torch_trajectories.json`` (torch.optim's classic optimizers) and one ``family_*.json`` per part
+of Adam's family.
 
 Run by hand, in an environment that has PyTorch (never the book's or the package's
-environment: torch is not a dependency of optimlab, and the tests only read the fixture):
+environment: torch is not a dependency of optimlab, and the tests only read the fixtures):
 
     python3 -m venv /tmp/torchvenv
     /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
-    /tmp/torchvenv/bin/pip install lion-pytorch==0.2.5
+    /tmp/torchvenv/bin/pip install lion-pytorch==0.2.5 torch-adopt==0.1.0
     /tmp/torchvenv/bin/python tests/reference/generate.py            # every fixture
     /tmp/torchvenv/bin/python tests/reference/generate.py family_nadam_radam_adamax_lion.json
+
+(``torch-adopt`` is the ADOPT authors' package, imported as ``adopt``; the PyPI package named
+``adopt`` is an unrelated one.) ``family_adafactor_adopt.json`` was produced with torch
+2.13.0+cpu and torch-adopt 0.1.0, float64.
 
 The fixtures were produced with PyTorch 2.13.0 (CPU build), float64 throughout;
 ``family_nadam_radam_adamax_lion.json`` (NAdam, RAdam, Adamax from torch.optim, Lion from
@@ -57,7 +63,7 @@ def objective(function: dict, x: torch.Tensor) -> torch.Tensor:
         return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
     if name == "cliff":
         return 0.05 * ((x[0] - 3) ** 2 + x[1] ** 2) + 5.0 * (1 - torch.tanh(20.0 * x[0]))
-    if name == "diagonal_quadratic":
+    if name == "diagonal_quadratic":  # curvatures and x0 may be matrices (Adafactor's path)
         curvatures = torch.tensor(function["curvatures"], dtype=torch.float64)
         return 0.5 * torch.sum(curvatures * x**2)
     if name == "rosenbrock_chain":
@@ -86,16 +92,20 @@ TORCH_SCHEDULERS = {
 
 
 def optimizer_class_of(name: str):
-    """torch.optim's class of that name, or lion-pytorch's ``Lion``."""
+    """torch.optim's class of that name, lion-pytorch's ``Lion``, or ADOPT from the authors'
+    ``torch-adopt``."""
     if name == "Lion":
         from lion_pytorch import Lion
         return Lion
+    if name == "ADOPT":
+        from adopt import ADOPT
+        return ADOPT
     return getattr(torch.optim, name)
 
 
 def run_case(case: dict) -> dict:
     x = torch.tensor(case["x0"], dtype=torch.float64, requires_grad=True)
-    optimizer_class = optimizer_class_of(case["optimizer"])
+    optimizer_class_ = optimizer_class_of(case["optimizer"])
     kwargs = dict(case["kwargs"])
     schedule = case.get("schedule")
     rate = None
@@ -108,7 +118,7 @@ def run_case(case: dict) -> dict:
         else:
             rate = warmup_cosine(**arguments)
             kwargs["lr"] = rate(1)
-    optimizer = optimizer_class([x], **kwargs)
+    optimizer = optimizer_class_([x], **kwargs)
     if schedule is not None and rate is None:
         scheduler = getattr(torch.optim.lr_scheduler, scheduler_name)(
             optimizer, **translate(schedule["arguments"]))
@@ -308,10 +318,74 @@ def family_nadam_radam_adamax_lion_cases() -> list[dict]:
     return out
 
 
-# Each fixture file and the cases it holds; famB's family adds its own file here.
+# Adam's family: Adafactor (torch.optim) and ADOPT (torch-adopt). Adafactor's exact cases are
+# convex: its RMS-relative step makes rounding (about one ulp a step) grow on a chaotic function
+# such as Rosenbrock's, to 3e-3 after 300 steps, which says nothing about the rule.
+MATRIX_4x3 = {"name": "diagonal_quadratic",
+              "curvatures": [[0.1, 1.0, 4.0], [0.5, 2.0, 0.2], [3.0, 0.3, 1.5], [1.0, 8.0, 0.05]]}
+STACK_2x3x4 = {"name": "diagonal_quadratic",
+               "curvatures": [[[0.1 * (1 + i + 2 * j + 3 * k) for k in range(4)]
+                               for j in range(3)] for i in range(2)]}
+
+
+def family_adafactor_adopt_cases() -> list[dict]:
+    q0, d0, c0 = [9.0, -3.0], [3.0, -2.0, 1.5, -1.0, 0.5], [-1.2, 1.0, 0.8]
+    m0 = [[1.0, -2.0, 0.5], [3.0, 0.2, -1.0], [-0.7, 1.5, 2.0], [0.3, -0.4, 1.2]]
+    s0 = [[[math.sin(1.0 + i + 3 * j + 5 * k) for k in range(4)] for j in range(3)]
+          for i in range(2)]
+    out = []
+    adafactor_options = {
+        "default": {},
+        "lr": {"lr": 0.2},
+        "beta2_decay": {"lr": 0.1, "beta2_decay": -0.5},
+        "eps": {"lr": 0.1, "eps": [1e-3, 0.5]},
+        "d": {"lr": 0.3, "d": 2.0},
+        "weight_decay": {"lr": 0.1, "weight_decay": 0.5},
+    }
+    for label, kwargs in adafactor_options.items():
+        out.append(case(f"adafactor_{label}_quadratic", "Adafactor", kwargs, QUADRATIC, q0, 80))
+    out.append(case("adafactor_weight_decay_diagonal5", "Adafactor",
+                    {"lr": 0.05, "weight_decay": 0.2, "d": 1.5}, DIAGONAL_5D, d0, 60))
+    out.append(case("adafactor_matrix_4x3", "Adafactor", {"lr": 0.1}, MATRIX_4x3, m0, 60))
+    out.append(case("adafactor_matrix_4x3_options", "Adafactor",
+                    {"lr": 0.2, "beta2_decay": -0.6, "eps": [1e-2, 1e-3], "d": 1.2,
+                     "weight_decay": 0.1}, MATRIX_4x3, m0, 60))
+    out.append(case("adafactor_stack_2x3x4", "Adafactor", {"lr": 0.05}, STACK_2x3x4, s0, 40))
+    out.append(case("adafactor_exponential_decay_quadratic", "Adafactor",
+                    {"weight_decay": 0.1}, QUADRATIC, q0, 60,
+                    schedule={"name": "exponential_decay",
+                              "arguments": {"lr": 0.3, "gamma": 0.97}}))
+    adopt_options = {
+        "default": {},
+        "lr": {"lr": 0.1},
+        "betas": {"lr": 0.1, "betas": [0.5, 0.9]},
+        "eps": {"lr": 0.1, "eps": 0.5},
+        "weight_decay": {"lr": 0.1, "weight_decay": 0.3},
+        "decouple": {"lr": 0.1, "weight_decay": 0.3, "decouple": True},
+    }
+    for label, kwargs in adopt_options.items():
+        out.append(case(f"adopt_{label}_quadratic", "ADOPT", kwargs, QUADRATIC, q0, 80))
+    out.append(case("adopt_default_rosenbrock", "ADOPT", {"lr": 0.05}, ROSENBROCK, [-1.2, 1.0],
+                    100))
+    out.append(case("adopt_betas_rosenbrock_chain3", "ADOPT",
+                    {"lr": 0.02, "betas": [0.8, 0.99]}, CHAIN_3D, c0, 80))
+    out.append(case("adopt_decouple_diagonal5", "ADOPT",
+                    {"lr": 0.05, "weight_decay": 0.1, "decouple": True}, DIAGONAL_5D, d0, 60))
+    out.append(case("adopt_matrix_4x3", "ADOPT", {"lr": 0.1}, MATRIX_4x3, m0, 40))
+    out.append(case("adopt_cosine_decay_quadratic", "ADOPT", {"betas": [0.9, 0.99]},
+                    QUADRATIC, q0, 61,
+                    schedule={"name": "cosine_decay",
+                              "arguments": {"lr": 0.2, "total_steps": 60, "min_lr": 0.01}}))
+    out.append(case("adopt_clip_norm_cliff", "ADOPT", {"lr": 0.1}, CLIFF, [-0.3, 2.0], 60,
+                    clip={"kind": "norm", "max_norm": 2.0}))
+    return out
+
+
+# Each fixture file and the cases it holds.
 FIXTURES = {
     "torch_trajectories.json": cases,
     "family_nadam_radam_adamax_lion.json": family_nadam_radam_adamax_lion_cases,
+    "family_adafactor_adopt.json": family_adafactor_adopt_cases,
 }
 
 
@@ -321,6 +395,9 @@ def versions(specs: list[dict]) -> dict:
     if any(spec["optimizer"] == "Lion" for spec in specs):
         from importlib.metadata import version
         found["lion_pytorch_version"] = version("lion-pytorch")
+    if any(spec["optimizer"] == "ADOPT" for spec in specs):
+        from importlib.metadata import version
+        found["torch_adopt_version"] = version("torch-adopt")
     return found
 
 

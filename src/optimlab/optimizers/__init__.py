@@ -2,8 +2,9 @@
 
 One module per rule family, as in ``torch/optim``: :mod:`.sgd`, :mod:`.ewma_momentum` (optimlab's
 own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW),
-and Adam's family: :mod:`.nadam`, :mod:`.radam`, :mod:`.adamax` and :mod:`.lion` (from
-lion-pytorch, as torch has no Lion).
+and Adam's family: :mod:`.nadam`, :mod:`.radam`, :mod:`.adamax`, :mod:`.lion` (from
+lion-pytorch, as torch has no Lion), :mod:`.adafactor` (torch's Adafactor) and :mod:`.adopt`
+(ADOPT, as its authors' ``torch-adopt``).
 
 Every optimizer is a small frozen dataclass of hyperparameters (``Adam``), made by the class or
 by its lowercase function (``adam``) with the same arguments; the hyperparameters are checked
@@ -34,9 +35,11 @@ Example:
 """
 
 from ._base import LearningRate, Optimizer, State
+from .adafactor import Adafactor, adafactor
 from .adagrad import Adagrad, adagrad
 from .adam import Adam, AdamW, adam, adamw
 from .adamax import Adamax, adamax
+from .adopt import ADOPT, adopt
 from .ewma_momentum import EWMAMomentum, ewma_momentum
 from .lion import Lion, lion
 from .nadam import NAdam, nadam
@@ -68,4 +71,9 @@ __all__ = [
     "radam",
     "adamax",
     "lion",
+    # Adam's family (part 3 of the book)
+    "Adafactor",
+    "ADOPT",
+    "adafactor",
+    "adopt",
 ]

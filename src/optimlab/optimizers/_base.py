@@ -94,6 +94,10 @@ class Optimizer:
     """
 
     lr: LearningRate
+    # True for the optimizer that :func:`batch` assembles: its parameters then have a leading
+    # axis of runs. Only rules that are not elementwise (Adafactor's RMS and its factored
+    # statistics) need to know.
+    batched = False
 
     def __post_init__(self):
         for spec in dataclasses.fields(self):
@@ -149,6 +153,13 @@ def power(base, exponent) -> np.ndarray:
     return np.power(np.asarray(base, dtype=float), exponent)
 
 
+def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
+    """``start + weight * (end - start)``, rounded as ``torch.lerp`` rounds it: from ``end``
+    when ``weight >= 0.5``, so that a weight of 1 gives ``end`` exactly."""
+    diff = end - start
+    return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+
+
 def _same(a, b) -> bool:
     try:
         return bool(a == b) and type(a) is type(b)
@@ -186,4 +197,5 @@ def batch(optimizers: list[Optimizer]) -> Optimizer:
         if spec.init:
             values = [getattr(opt, spec.name) for opt in optimizers]
             object.__setattr__(combined, spec.name, _column(spec.name, values))
+    object.__setattr__(combined, "batched", True)
     return combined
