@@ -519,9 +519,14 @@
       ctx.beginPath();
       for (var k = 0; k <= last; k++) ctx.lineTo(px(r.xs[k][0]), py(r.xs[k][1]));
       ctx.stroke();
-      var dot = 1.25 * ratio;
+      // The figures' dots at the iterates; squares of the same size where they are many.
+      var dot = 1.25 * ratio, round = last <= 200;
       ctx.beginPath();
-      for (var k2 = 0; k2 <= last; k2++) { var X = px(r.xs[k2][0]), Y = py(r.xs[k2][1]); ctx.moveTo(X + dot, Y); ctx.arc(X, Y, dot, 0, 2 * Math.PI); }
+      for (var k2 = 0; k2 <= last; k2++) {
+        var X = px(r.xs[k2][0]), Y = py(r.xs[k2][1]);
+        if (X < -dot || X > W + dot || Y < -dot || Y > H + dot) continue;
+        if (round) { ctx.moveTo(X + dot, Y); ctx.arc(X, Y, dot, 0, 2 * Math.PI); } else ctx.rect(X - dot, Y - dot, 2 * dot, 2 * dot);
+      }
       ctx.fill();
       var head = r.xs[last], hx = px(head[0]), hy = py(head[1]);
       var stopped = r.diverged_at !== null && t >= r.xs.length - 1;

@@ -4,6 +4,7 @@
 "use strict";
 const fs = require("fs");
 const core = require(process.argv[2]);
+require(require("path").join(require("path").dirname(process.argv[2]), "optimlab_noise.js"));
 const cases = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
 const results = cases.map((c) => {
   const got = core.trajectory(c.spec);

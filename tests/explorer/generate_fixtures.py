@@ -90,15 +90,20 @@ def factory_kwargs(kwargs: dict) -> dict:
     return result
 
 
-def case(name: str, kwargs: dict, function: str, x0, steps: int) -> dict:
+def case(name: str, kwargs: dict, function: str, x0, steps: int, noise=None) -> dict:
     optimizer = getattr(ol, name)(**factory_kwargs(kwargs))
+    landscape = FUNCTIONS[function]
+    if noise is not None:
+        landscape = functions.noisy(landscape, **noise)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        trace = ol.trace(optimizer, FUNCTIONS[function].grad, x0, steps)
+        trace = ol.trace(optimizer, landscape.grad, x0, steps)
     diverged = [w for w in caught if issubclass(w.category, ol.DivergenceWarning)]
     assert bool(diverged) == (trace.diverged_at is not None)
     spec = {"optimizer": name, "options": kwargs, "function": function,
             "x0": [float(v) for v in x0], "steps": steps}
+    if noise is not None:
+        spec["noise"] = noise
     return {"spec": spec, "xs": trace.xs.tolist(), "diverged_at": trace.diverged_at}
 
 
@@ -139,6 +144,13 @@ def fixtures(seed: int = 13) -> list[dict]:
                 x0 = list(function.start) if not cases or rng.random() < 0.2 \
                     else random_start(rng, function)
                 cases.append(case(name, kwargs, function_name, x0, steps))
+    # Noisy gradients (optimlab.functions.noisy): numpy's normal draws, seeded.
+    for function_name in FUNCTIONS:
+        for name in names:
+            steps = int(rng.integers(100, 160))
+            noise = {"scale": float(rng.uniform(0.05, 2.0)), "seed": int(rng.integers(0, 2**40))}
+            cases.append(case(name, options(rng, name), function_name,
+                              list(FUNCTIONS[function_name].start), steps, noise))
     return cases + diverging_cases()
 
 

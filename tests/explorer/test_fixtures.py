@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import optimlab as ol
@@ -54,6 +55,26 @@ def test_fixtures_cover_every_optimizer_function_option_and_divergence(compariso
     assert kinds == {"constant", "step_decay", "cosine_decay", "warmup_cosine"}
     assert sum(case["diverged_at"] is not None for case in cases) >= 10
     assert min(s["steps"] for s in specs) >= 100
+    noisy = [s for s in specs if "noise" in s]
+    assert {s["function"] for s in noisy} == {s["function"] for s in specs}
+    assert {s["optimizer"] for s in noisy} == {s["optimizer"] for s in specs}
+
+
+NORMALS = """
+const noise = require(require("path").join(require("path").dirname(process.argv[1]),
+                                           "optimlab_noise.js"));
+const seeds = JSON.parse(process.argv[2]);
+console.log(JSON.stringify(seeds.map(s => noise.normals(s, 5000).slice(0, 5000))));
+"""
+
+
+def test_noise_is_numpys_default_rng_standard_normal():
+    """The explorer's draws are numpy's, seed for seed (tails and rejections included)."""
+    seeds = [0, 1, 2**32 + 3, 987654321987]
+    got = json.loads(node(NORMALS, json.dumps(seeds)))
+    for seed, draws in zip(seeds, got):
+        want = np.random.default_rng(seed).standard_normal(5000)
+        assert np.allclose(draws, want, rtol=1e-13, atol=1e-13), seed
 
 
 def test_javascript_matches_optimlab_to_1e_10(comparison):
@@ -72,12 +93,13 @@ def test_the_fixtures_are_optimlabs_own_runs():
     for case in json.loads(FIXTURES.read_text())[::29]:
         spec = case["spec"]
         fresh = generate.case(spec["optimizer"], spec["options"], spec["function"], spec["x0"],
-                              spec["steps"])
+                              spec["steps"], spec.get("noise"))
         assert fresh == case
 
 
 CONTRACT = """
 const core = require(process.argv[1]);
+require(require("path").join(require("path").dirname(process.argv[1]), "optimlab_noise.js"));
 const spec = JSON.parse(process.argv[2]);
 try { const r = core.trajectory(spec); console.log(JSON.stringify({ok: r})); }
 catch (e) { console.log(JSON.stringify({error: e.message})); }
