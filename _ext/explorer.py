@@ -157,6 +157,7 @@ def setup(app):
                  text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     app.add_directive("explorer", Explorer)
     app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(STATIC)))
-    app.connect("html-page-context", _add_assets)
+    # Before the theme's own handlers, which copy the page's list of scripts.
+    app.connect("html-page-context", _add_assets, priority=100)
     app.connect("build-finished", _write_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
