@@ -145,11 +145,15 @@ def _add_assets(app, pagename, templatename, context, doctree):
         app.add_js_file(script)
 
 
-def _write_data(app, exception):
-    if exception is None and app.builder.format == "html":
+def _write_data(app):
+    """Written before any page, so that every build (clean or not) gives the pages the same
+    ``?v=`` checksum of it."""
+    if app.builder.format == "html":
         text = "window.optimlab = Object.assign(window.optimlab || {}, "
         text += json.dumps(landscape_data(), sort_keys=True, separators=(",", ":")) + ");\n"
-        (Path(app.outdir) / "_static" / DATA).write_text(text)
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        (static / DATA).write_text(text)
 
 
 def setup(app):
@@ -157,7 +161,7 @@ def setup(app):
                  text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     app.add_directive("explorer", Explorer)
     app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(STATIC)))
+    app.connect("builder-inited", _write_data)
     # Before the theme's own handlers, which copy the page's list of scripts.
     app.connect("html-page-context", _add_assets, priority=100)
-    app.connect("build-finished", _write_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

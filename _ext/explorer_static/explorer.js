@@ -41,7 +41,9 @@
     if (run.optimizer === "sgd") return o.nesterov ? "Nesterov" : o.momentum ? "Momentum" : "SGD";
     if (run.optimizer === "ewma_momentum") return "Momentum";
     if (run.optimizer === "adam" && o.amsgrad) return "AMSGrad";
-    return NAMES[run.optimizer] || run.optimizer;
+    if (NAMES[run.optimizer]) return NAMES[run.optimizer];
+    // An optimizer declared later (nadam, ...) takes its name in OPTIMIZER_COLOURS.
+    return Object.keys(ol.colours).filter(function (k) { return k.toLowerCase() === run.optimizer; })[0] || run.optimizer;
   }
   function colours(runs) {
     var taken = {}, spare = Object.keys(ol.colours).map(function (k) { return ol.colours[k]; });
@@ -311,7 +313,7 @@
     var self = this, s = this.state, box = this.runsBox;
     box.textContent = "";
     var names = {};
-    Object.keys(ol.OPTIMIZERS).forEach(function (k) { names[k] = NAMES[k] || k; });
+    Object.keys(ol.OPTIMIZERS).forEach(function (k) { names[k] = NAMES[k] || bookLabel({ optimizer: k }); });
     s.runs.forEach(function (run, r) {
       var rid = self.id + "-r" + r, rule = ol.OPTIMIZERS[run.optimizer];
       var fields = el("fieldset", { className: "ox-run" });
@@ -335,8 +337,8 @@
           fields.appendChild(slider(rid + "-b2", LABELS.betas[1], b[1], RANGES.beta2, function (v) { b = (run.options.betas || b).slice(); b[1] = v; set(b); }));
         } else if (typeof declared[0] === "boolean") {
           fields.appendChild(checkbox(rid + "-" + name, LABELS[name] || name, value, set));
-        } else if (RANGES[name]) {
-          fields.appendChild(slider(rid + "-" + name, LABELS[name] || name, value === undefined ? 0.01 : value, RANGES[name], set));
+        } else if (RANGES[name] || declared[2]) {
+          fields.appendChild(slider(rid + "-" + name, LABELS[name] || name, value === undefined ? 0.01 : value, RANGES[name] || declared[2], set));
         }
       });
       if (s.runs.length > 1) {

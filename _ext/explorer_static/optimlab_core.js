@@ -105,7 +105,8 @@
   }
 
   // ---- optimizers (optimizers/*.py) ----
-  // hyperparameters: name -> [default (undefined: required), check, slider {min, max, log}]
+  // hyperparameters: name -> [default (undefined: required), check, the explorer's slider
+  // {min, max, kind: "log" | "oneminus" | linear, step}]
   // step(x, g, s, t, lr, o): o the checked options, s the state (an object the rule fills),
   // lr the rate at step t; returns the new iterate (a new array).
   var OPTIMIZERS = {};
@@ -114,10 +115,10 @@
   }
   function coupled(g, x, wd) { return wd !== 0 ? [g[0] + wd * x[0], g[1] + wd * x[1]] : g; }
   function zeros(s, names) { names.forEach(function (n) { if (!s[n]) s[n] = [0, 0]; }); }
-  var LR = { min: 1e-4, max: 10, log: true };
-  var EPS = { min: 1e-12, max: 1, log: true };
-  var UNIT = { min: 0, max: 0.999 };
-  var DECAY = { min: 0, max: 1 };
+  var LR = { min: 1e-4, max: 10, kind: "log", step: 0.01 };
+  var EPS = { min: 1e-12, max: 1, kind: "log", step: 0.05 };
+  var UNIT = { min: 0, max: 0.99, step: 0.01 };
+  var DECAY = { min: 0, max: 2, step: 0.01 };
 
   optimizer("sgd", {
     lr: [0.001, checks.lr, LR], momentum: [0, checks.fraction, UNIT],
