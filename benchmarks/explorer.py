@@ -1,0 +1,128 @@
+"""Speed and size of the in-page explorer (_ext/explorer.py, _ext/explorer_static/).
+
+Speed: the built playground (book/playground.html) is opened in Chromium (headless, driven by
+Playwright; OPTIMLAB_CHROMIUM or `chromium` on PATH), six optimizers are set to race for 1000
+steps each, and the first run's learning-rate slider is moved many times. Each move is timed in
+the page, from the input event to the end of the redraw: the six runs recomputed, the paths,
+markers and loss curve drawn and the readout written, with a pixel read from both canvases so
+that the drawing has really been done. The median and the 90th percentile are printed, against
+one frame at 60 Hz (16.7 ms).
+
+Size: the bytes of script, style and data the explorer adds to a page, besides its HTML.
+
+Build the book first (`make book`), then run from the repository root:
+
+    .venv/bin/python benchmarks/explorer.py [--moves N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import statistics
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+STATIC = ["optimlab_core.js", "optimlab_noise.js", "explorer.js", "explorer.css",
+          "optimlab_explorer_data.js"]
+
+RACE = """() => {
+  const e = optimlab.explorers[0];
+  e.state.steps = 1000;
+  e.state.runs = [
+    {optimizer: "sgd", options: {lr: 0.01, momentum: 0.9}},
+    {optimizer: "sgd", options: {lr: 0.01, momentum: 0.9, nesterov: true}},
+    {optimizer: "adagrad", options: {lr: 0.5}},
+    {optimizer: "rmsprop", options: {lr: 0.01, alpha: 0.9}},
+    {optimizer: "adam", options: {lr: 0.05}},
+    {optimizer: "adamw", options: {lr: 0.05}},
+  ];
+  e.buildRuns(); e.update(true);
+  return e.results.map(r => r.xs.length);
+}"""
+
+MOVES = """(moves) => {
+  const e = optimlab.explorers[0];
+  const slider = document.getElementById(e.id + "-r0-lr");
+  const times = [];
+  for (let k = 0; k < moves; k++) {
+    slider.value = String(-2.5 + (k % 20) * 0.05);
+    const start = performance.now();
+    slider.dispatchEvent(new Event("input"));
+    e.canvas.getContext("2d").getImageData(0, 0, 1, 1);
+    e.loss.getContext("2d").getImageData(0, 0, 1, 1);
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _chromium() -> str:
+    path = os.environ.get("OPTIMLAB_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        raise SystemExit("no Chromium: set OPTIMLAB_CHROMIUM or install Debian's chromium")
+    return path
+
+
+def speed(moves: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=_chromium(),
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            tab.goto(f"http://127.0.0.1:{httpd.server_address[1]}/book/playground.html")
+            tab.wait_for_function("window.optimlab && optimlab.explorers && optimlab.explorers.length")
+            lengths = tab.evaluate(RACE)
+            assert lengths == [1001] * 6, lengths
+            tab.evaluate(MOVES, 5)  # warm-up: let the JIT compile the rules
+            times = tab.evaluate(MOVES, moves)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return times
+
+
+def sizes() -> dict[str, int]:
+    return {name: (SITE / "_static" / name).stat().st_size for name in STATIC
+            if (SITE / "_static" / name).exists()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=60)
+    args = parser.parse_args()
+    if not (SITE / "book" / "playground.html").exists():
+        raise SystemExit(f"no built playground under {SITE}: run `make book` first")
+    times = sorted(speed(args.moves))
+    median = statistics.median(times)
+    p90 = times[int(0.9 * (len(times) - 1))]
+    print(f"slider move, 6 optimizers x 1000 steps, recompute + redraw ({len(times)} moves):")
+    print(f"  median {median:.2f} ms, 90th percentile {p90:.2f} ms, best {times[0]:.2f} ms "
+          f"(one frame at 60 Hz: 16.7 ms; median is {median / 16.7:.2f} of a frame)")
+    files = sizes()
+    total = sum(files.values())
+    print("bytes the explorer adds to a page (uncompressed, besides the HTML):")
+    for name, size in files.items():
+        print(f"  {name:28s} {size:7d}")
+    print(f"  {'total':28s} {total:7d}  ({total / 1024:.1f} KiB; budget 100 KB = 102400 B: "
+          f"{total / 102400:.2f} of it)")
+
+
+if __name__ == "__main__":
+    main()

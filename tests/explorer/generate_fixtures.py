@@ -1,0 +1,165 @@
+"""Write tests/explorer/fixtures.json: trajectories made by optimlab.run that the explorer's
+JavaScript (_ext/explorer_static/optimlab_core.js) must reproduce (tests/explorer/test_fixtures.py).
+
+Every optimizer the explorer offers, with every option it exposes, on every test function, from
+random starts with random hyperparameters (seeded, so the file is the same every time), and some
+settings chosen to diverge. Regenerate with
+
+    .venv/bin/python tests/explorer/generate_fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+import optimlab as ol
+from optimlab import functions, schedules
+
+OUT = Path(__file__).with_name("fixtures.json")
+# The test functions by their Python names (optimlab.functions.<name>).
+FUNCTIONS = {name: getattr(functions, name) for name in functions.__all__
+             if any(getattr(functions, name) is f for f in functions.ALL)}
+
+
+def log_uniform(rng, low, high):
+    return float(np.exp(rng.uniform(np.log(low), np.log(high))))
+
+
+def options(rng, name: str) -> dict:
+    """Random keyword arguments for the factory ``name`` (every option, sometimes on)."""
+    lr = log_uniform(rng, 1e-3, 0.5)
+    if name == "sgd":
+        momentum = float(rng.choice([0.0, rng.uniform(0, 0.99)]))
+        nesterov = bool(momentum > 0 and rng.random() < 0.5)
+        return {"lr": lr / 10, "momentum": momentum, "nesterov": nesterov,
+                "dampening": 0.0 if nesterov else float(rng.choice([0.0, rng.uniform(0, 1)])),
+                "weight_decay": float(rng.choice([0.0, rng.uniform(0, 0.5)]))}
+    if name == "ewma_momentum":
+        return {"lr": lr / 5, "beta": float(rng.uniform(0, 0.99)),
+                "bias_correction": bool(rng.random() < 0.7)}
+    if name == "adagrad":
+        return {"lr": lr * 4, "lr_decay": float(rng.choice([0.0, rng.uniform(0, 0.05)])),
+                "weight_decay": float(rng.choice([0.0, rng.uniform(0, 0.5)])),
+                "initial_accumulator_value": float(rng.choice([0.0, rng.uniform(0, 1)])),
+                "eps": log_uniform(rng, 1e-12, 1e-3)}
+    if name == "rmsprop":
+        return {"lr": lr / 5, "alpha": float(rng.uniform(0.8, 0.999)),
+                "eps": log_uniform(rng, 1e-10, 1e-3),
+                "weight_decay": float(rng.choice([0.0, rng.uniform(0, 0.5)])),
+                "momentum": float(rng.choice([0.0, rng.uniform(0, 0.95)])),
+                "centered": bool(rng.random() < 0.4)}
+    return {"lr": lr, "betas": [float(rng.uniform(0, 0.99)), float(rng.uniform(0.9, 0.9999))],
+            "eps": log_uniform(rng, 1e-10, 1e-3),
+            "weight_decay": float(rng.choice([0.0, rng.uniform(0, 0.5)])),
+            "amsgrad": bool(rng.random() < 0.4)}
+
+
+def with_schedule(rng, kwargs: dict, steps: int) -> dict:
+    """Sometimes replace the constant rate by one of the package's schedules."""
+    lr, kind = kwargs["lr"], rng.choice(["constant", "step_decay", "cosine_decay",
+                                         "warmup_cosine", "none", "none"])
+    if kind == "constant":
+        spec = {"schedule": "constant", "lr": lr}
+    elif kind == "step_decay":
+        spec = {"schedule": "step_decay", "lr": lr, "step_size": int(rng.integers(5, 50)),
+                "gamma": float(rng.uniform(0.1, 1.0))}
+    elif kind == "cosine_decay":
+        spec = {"schedule": "cosine_decay", "lr": lr, "total_steps": steps,
+                "min_lr": lr * float(rng.uniform(0, 0.5))}
+    elif kind == "warmup_cosine":
+        warmup = int(rng.integers(1, steps // 2))
+        spec = {"schedule": "warmup_cosine", "peak": lr, "warmup_steps": warmup,
+                "total_steps": steps, "min_lr": lr * float(rng.uniform(0, 0.5))}
+    else:
+        return kwargs
+    return {**kwargs, "lr": spec}
+
+
+def factory_kwargs(kwargs: dict) -> dict:
+    """The Python arguments for the JSON options (tuples, schedule objects)."""
+    result = dict(kwargs)
+    if "betas" in result:
+        result["betas"] = tuple(result["betas"])
+    if isinstance(result.get("lr"), dict):
+        spec = dict(result["lr"])
+        result["lr"] = getattr(schedules, spec.pop("schedule"))(**spec)
+    return result
+
+
+def case(name: str, kwargs: dict, function: str, x0, steps: int, noise=None) -> dict:
+    optimizer = getattr(ol, name)(**factory_kwargs(kwargs))
+    landscape = FUNCTIONS[function]
+    if noise is not None:
+        landscape = functions.noisy(landscape, **noise)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trace = ol.trace(optimizer, landscape.grad, x0, steps)
+    diverged = [w for w in caught if issubclass(w.category, ol.DivergenceWarning)]
+    assert bool(diverged) == (trace.diverged_at is not None)
+    spec = {"optimizer": name, "options": kwargs, "function": function,
+            "x0": [float(v) for v in x0], "steps": steps}
+    if noise is not None:
+        spec["noise"] = noise
+    return {"spec": spec, "xs": trace.xs.tolist(), "diverged_at": trace.diverged_at}
+
+
+def random_start(rng, function) -> list[float]:
+    (a, b), (c, d) = function.window
+    return [float(rng.uniform(a, b)), float(rng.uniform(c, d))]
+
+
+def diverging_cases() -> list[dict]:
+    """Settings that blow up, so that the step of divergence is compared too."""
+    q, r = "ill_conditioned_quadratic", "rosenbrock"
+    return [
+        case("sgd", {"lr": 1.0}, q, [9.0, -3.0], 400),
+        case("sgd", {"lr": 0.5, "momentum": 0.9, "nesterov": True}, q, [9.0, -3.0], 400),
+        case("sgd", {"lr": 0.01}, r, [-1.5, 2.5], 100),
+        case("sgd", {"lr": 0.003, "momentum": 0.9}, "beale", [3.5, 3.5], 100),
+        case("sgd", {"lr": 0.05}, "himmelblau", [4.5, 4.5], 100),
+        case("sgd", {"lr": 2.5}, "saddle", [1.5, 1.9], 100),
+        case("ewma_momentum", {"lr": 3.0, "bias_correction": False, "beta": 0.5}, q,
+             [9.0, -3.0], 400),
+        case("adamw", {"lr": 10.0, "weight_decay": 10.0}, q, [9.0, -3.0], 300),
+        # Adaptive steps are bounded by about lr: these wander but stay finite.
+        case("adagrad", {"lr": 5.0}, r, [-1.5, 2.5], 300),
+        case("rmsprop", {"lr": 1.0, "momentum": 0.9, "centered": True}, r, [-1.5, 2.5], 300),
+        case("adam", {"lr": 2.0, "amsgrad": True}, r, [-1.5, 2.5], 300),
+    ]
+
+
+def fixtures(seed: int = 13) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    names = ["sgd", "ewma_momentum", "adagrad", "rmsprop", "adam", "adamw"]
+    cases = []
+    for function_name, function in FUNCTIONS.items():
+        for name in names:
+            for _ in range(3):
+                steps = int(rng.integers(100, 160))
+                kwargs = with_schedule(rng, options(rng, name), steps)
+                x0 = list(function.start) if not cases or rng.random() < 0.2 \
+                    else random_start(rng, function)
+                cases.append(case(name, kwargs, function_name, x0, steps))
+    # Noisy gradients (optimlab.functions.noisy): numpy's normal draws, seeded.
+    for function_name in FUNCTIONS:
+        for name in names:
+            steps = int(rng.integers(100, 160))
+            noise = {"scale": float(rng.uniform(0.05, 2.0)), "seed": int(rng.integers(0, 2**40))}
+            cases.append(case(name, options(rng, name), function_name,
+                              list(FUNCTIONS[function_name].start), steps, noise))
+    return cases + diverging_cases()
+
+
+def main() -> None:
+    cases = fixtures()
+    OUT.write_text(json.dumps(cases, separators=(",", ":")) + "\n")
+    diverged = sum(c["diverged_at"] is not None for c in cases)
+    print(f"wrote {len(cases)} cases ({diverged} diverging) to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
