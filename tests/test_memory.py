@@ -20,8 +20,11 @@ N = SHAPE[0] * SHAPE[1]
     (ol.adamw(), 2),
     (ol.adam(amsgrad=True), 3),
     (ol.adopt(), 2),
+    (ol.radam(), 2),
+    (ol.adamax(), 2),
+    (ol.lion(), 1),
 ], ids=["sgd", "momentum", "adagrad", "rmsprop", "rmsprop-centered-momentum", "adam",
-        "adamw", "amsgrad", "adopt"])
+        "adamw", "amsgrad", "adopt", "radam", "adamax", "lion"])
 def test_elementwise_optimizers_keep_a_whole_number_of_copies_of_the_parameters(
         optimizer, per_parameter):
     assert ol.state_size(optimizer, SHAPE) == per_parameter * N
@@ -60,3 +63,9 @@ def test_bad_arguments_are_named(kwargs, name):
 
 def test_an_integer_shape_is_a_vector():
     assert ol.state_size(ol.adam(), 5) == ol.state_size(ol.adam(), (5,)) == 10
+
+
+def test_nadams_product_of_momentum_factors_is_one_number_beside_m_and_v():
+    # optimlab stores it per coordinate (batched runs may differ); it is one scalar in torch.
+    assert ol.state_size(ol.nadam(), SHAPE) == 2 * N + 1
+    assert ol.state_size(ol.nadam(), (7,)) == 2 * 7 + 1

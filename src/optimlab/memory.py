@@ -38,8 +38,11 @@ def state_size(optimizer: Optimizer, shape, steps: int = 2,
     momentum buffer without momentum, Adam's running maximum without
     AMSGrad): optimlab keeps such buffers so that its rules need no
     branches, while torch does not allocate them, so they are not counted.
-    Nor is the step counter. Two steps are the default because ADOPT's
-    first step only initialises its second moment.
+    Nor is the step counter. A changed buffer whose entries are all equal
+    counts as one number: it is a quantity of the whole tensor (NAdam's
+    product of momentum factors), which torch keeps as one scalar. Two
+    steps are the default because ADOPT's first step only initialises its
+    second moment.
 
     Args:
         optimizer: an optimlab optimizer.
@@ -66,5 +69,13 @@ def state_size(optimizer: Optimizer, shape, steps: int = 2,
     state = initial
     for _ in range(steps):
         x, state = optimizer.step(x, rng.normal(size=shape), state)
-    return sum(buffer.size for name, buffer in state.buffers.items()
+    return sum(_numbers_in(buffer) for name, buffer in state.buffers.items()
                if not np.array_equal(buffer, initial[name]))
+
+
+def _numbers_in(buffer: np.ndarray) -> int:
+    """The numbers a changed buffer holds: one if every entry is the same (a quantity of the
+    whole parameter tensor, such as NAdam's product of momentum factors, which optimlab
+    stores per coordinate so that batched runs can differ and torch stores as one scalar),
+    else its size."""
+    return 1 if buffer.size > 1 and np.all(buffer == buffer.flat[0]) else buffer.size
