@@ -89,18 +89,19 @@ def _copy_or_remove_the_pdf(app, exception):
 
 # --- the PDF: animations become stills -----------------------------------------------------------
 
-def web_edition_note(app, docname: str, what: str, verb: str = "plays it") -> nodes.inline:
-    """The sentence "The last frame of <what>; the web edition <verb>: <address>." for the
-    page ``docname``; the address is a link when the build knows the site's base URL
-    (``html_baseurl``), else the page's title and its path in the web edition.
+def web_edition_note(app, docname: str, still: str = "The last frame of an animation",
+                     verb: str = "plays it") -> nodes.inline:
+    """The sentence "<still>; the web edition <verb>: <address>." for the page ``docname``;
+    the address is a link when the build knows the site's base URL (``html_baseurl``), else
+    the page's title and its path in the web edition.
 
     For an explorer, the ``{explorer}`` directive's LaTeX side can put its still in a figure and
-    append ``web_edition_note(app, docname, "an interactive explorer", "lets you use it")`` to
-    the caption."""
+    append ``web_edition_note(app, docname, "A still of an interactive explorer",
+    "lets you use it")`` to the caption."""
     page = f"{docname}.html"
     base = (app.config.html_baseurl or "").rstrip("/")
     note = nodes.inline(classes=["pdf-edition-note"])
-    note += nodes.Text(f"The last frame of {what}; the web edition {verb}: ")
+    note += nodes.Text(f"{still}; the web edition {verb}: ")
     if base:
         address = f"{base}/{page}"
         note += nodes.reference(address, address, refuri=address, internal=False)
@@ -133,7 +134,7 @@ class AnimationsToStills(SphinxPostTransform):
                         if child.get("mime_type") == "image/png"), None)
             if png is None:
                 raise ValueError(f"{docname}: an animation has no image/png still for the PDF")
-            note = web_edition_note(app, docname, "an animation")
+            note = web_edition_note(app, docname)
             figure = _ancestor(bundle, nodes.figure)
             if figure is not None:
                 caption = next(figure.findall(nodes.caption))

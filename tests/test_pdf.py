@@ -214,7 +214,7 @@ def _note(baseurl: str) -> nodes.inline:
     title = nodes.title("", "Momentum")
     app = SimpleNamespace(config=SimpleNamespace(html_baseurl=baseurl),
                           env=SimpleNamespace(titles={"book/momentum": title}))
-    return web_edition_note(app, "book/momentum", "an animation")
+    return web_edition_note(app, "book/momentum")
 
 
 def test_an_animation_caption_links_its_web_page():
