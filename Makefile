@@ -40,7 +40,7 @@ book: $(INSTALLED) $(NODE_MODULES)
 # The PDF edition, _build/pdf/book.pdf, linked from every page of the site: make book, then
 # Sphinx's LaTeX builder and xelatex on the same executed pages (needs TeX; see the README).
 pdf: $(INSTALLED) $(NODE_MODULES)
-	$(BIN)/python tools/build_pdf.py $(if $(strip $(REPO)),--repo '$(strip $(REPO))')
+	$(BIN)/python tools/build_pdf.py $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
 
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
 # what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab

@@ -47,8 +47,15 @@ def run(command: list[str], env: dict[str, str]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repo", default="", help="owner/name, as for make book REPO=...")
+    parser.add_argument("--repo", default=None,
+                        help="owner/name, as for make book REPO=... (default: git's origin, "
+                             "if it is on GitHub, as make book decides)")
     args = parser.parse_args()
+    if args.repo is None:  # the repository make book would pick, so both builds use one config
+        sys.path.insert(0, str(ROOT / "tools"))
+        from build_book import origin_repository
+        args.repo = origin_repository(ROOT) or ""
+    args.repo = args.repo.strip()
 
     missing = [name for name in TEX_PROGRAMS if shutil.which(name) is None]
     if missing:
@@ -63,7 +70,7 @@ def main() -> int:
         env["SOURCE_DATE_EPOCH"] = commit_time
     # Stop at the first TeX error instead of waiting for input that never comes.
     env.setdefault("LATEXOPTS", "-interaction=nonstopmode -halt-on-error")
-    make_book = ["make", "book"] + ([f"REPO={args.repo}"] if args.repo else [])
+    make_book = ["make", "book", f"REPO={args.repo}"]
     config = BUILD / "_config.repo.yml" if args.repo else ROOT / "_config.yml"
     jupyter_book = str(Path(sys.executable).parent / "jupyter-book")
 
