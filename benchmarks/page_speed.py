@@ -6,7 +6,8 @@ under the profile of issue 16: a 390 x 844 px viewport, the CPU slowed 4x, 1 MB/
 MB/s up and 150 ms round trips (Chrome DevTools' network and CPU emulation). For each page it
 prints:
 
-- bytes: every response of the visit, uncompressed (the local server sends no compression), until
+- bytes: every response of the visit, uncompressed (the local server sends no compression;
+  a data: URL inside the HTML counts as part of the HTML, not again as a response), until
   the network has been quiet for 1.5 s after the load event; and the page's own HTML among them;
 - first paint: Chromium's first-contentful-paint;
 - maths readable: the first moment the formulas on the first screen (those whose top lies within
@@ -73,7 +74,8 @@ WATCH_MATHS = """(() => {
     let first = all.filter(math => math.getBoundingClientRect().top + window.scrollY < screen);
     if (first.length === 0 && all.length > 0) first = [all[0]];
     if (first.length > 0 && first.every(drawn) && mathjaxFontsReady()) {
-      window.__maths = {readable: performance.now(), count: first.length, done: true};
+      window.__maths = {readable: performance.now(), count: first.length, done: true,
+                        onScreen: all.some(math => math.getBoundingClientRect().top + window.scrollY < screen)};
       return;
     }
     requestAnimationFrame(check);
@@ -117,6 +119,9 @@ def visit(browser, url: str) -> dict:
     last = [time.monotonic()]
 
     def on_data(event):
+        # a data: URL (a video or image inside the HTML) is no response: its bytes are the HTML's
+        if urls.get(event["requestId"], "").startswith("data:"):
+            return
         received[event["requestId"]] = received.get(event["requestId"], 0) + event["dataLength"]
         last[0] = time.monotonic()
 
@@ -183,7 +188,8 @@ def main() -> int:
         largest = ", ".join(f"{file} {size / 1e3:.0f} KB" for size, file in row["largest"])
         print(f"| {name} | {row['bytes'] / 1e6:.2f} | {row['html'] / 1e3:.0f} "
               f"| {row['paint']:.0f} "
-              f"| {'no maths' if readable is None else f'{readable:.0f}'} "
+              f"| {'no maths' if readable is None else f'{readable:.0f}'}"
+              f"{'' if row['maths'].get('onScreen', True) else ' (first formula below the first screen)'} "
               f"| {'' if ratio is None else f'{ratio:.2f}'} | {largest} |")
     sizes = [row["bytes"] for _, row in rows]
     print(f"bytes per first visit: {min(sizes) / 1e6:.2f}-{max(sizes) / 1e6:.2f} MB "

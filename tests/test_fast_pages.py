@@ -49,12 +49,13 @@ def _local(site: Path, page: str, url: str) -> Path | None:
     return site / path.lstrip("/")
 
 
-def _fonts(css: Path, text: str, families_on_page: set[str]) -> list[Path]:
-    """The font files of the stylesheet's @font-face rules, but those of Font Awesome when the
-    page has no element that draws with it (a browser fetches a web font only once it is used)."""
+def _fonts(css: Path, text: str, families: set[str]) -> list[Path]:
+    """The font files of the stylesheet's @font-face rules whose family some rule of the page's
+    stylesheets names (the theme draws admonition and toggle icons with Font Awesome's font)."""
     fonts = []
     for face in FONT_FACE.findall(text):
-        if "Font Awesome" in face and "fontawesome" not in families_on_page:
+        family = re.search(r"font-family:\s*['\"]?([^;'\"}]+)", face)
+        if family is None or family.group(1).strip().lower() not in families:
             continue
         urls = CSS_URL.findall(face)
         woff2 = [url for url in urls if ".woff2" in url]
@@ -63,21 +64,30 @@ def _fonts(css: Path, text: str, families_on_page: set[str]) -> list[Path]:
     return fonts
 
 
+def _families(stylesheets: list[str]) -> set[str]:
+    """The font families that the rules of the stylesheets (not their @font-face) name."""
+    names = set()
+    for text in stylesheets:
+        for value in re.findall(r"font(?:-family)?:([^;}]+)", FONT_FACE.sub("", text)):
+            names.update(name.strip(" '\"").lower() for name in value.split(","))
+    return names
+
+
 def first_visit_files(site: Path, page: str) -> set[Path]:
     """Every file a first visit of the page loads: the HTML, its scripts, stylesheets, preloads
-    and media (images counted whether lazy or not), and the fonts of its stylesheets."""
+    and media (images counted whether lazy or not), and the fonts its stylesheets use."""
     html = _html(site, page)
-    families = {"fontawesome"} if re.search(r'<(?:i|span)\b[^>]*class="[^"]*\bfa-', html) else set()
     references = (SCRIPT.findall(html) + [a or b for a, b in STYLESHEET.findall(html)]
                   + PRELOAD.findall(html) + MEDIA.findall(html))
     files = {site / f"{page}.html"}
     for url in references:
         path = _local(site, page, url)
-        if path is None:
-            continue
-        files.add(path.resolve())
-        if path.suffix == ".css":
-            files.update(_fonts(path, path.read_text(encoding="utf-8"), families))
+        if path is not None:
+            files.add(path.resolve())
+    sheets = {path: path.read_text(encoding="utf-8") for path in files if path.suffix == ".css"}
+    families = _families(list(sheets.values()))
+    for path, text in sheets.items():
+        files.update(_fonts(path, text, families))
     return files
 
 

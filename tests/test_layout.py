@@ -63,7 +63,14 @@ MEASURE = """
     if (!number) continue;
     const n = number.getBoundingClientRect();
     for (const child of math.querySelectorAll("mjx-container, .katex-display, svg, math")) {
-      const c = child.getBoundingClientRect();
+      const c = child.getBoundingClientRect().toJSON();
+      // what shows of a drawing inside a box that scrolls sideways is what that box shows
+      const clip = child.parentElement.closest("mjx-container");
+      if (clip) {
+        const k = clip.getBoundingClientRect();
+        c.left = Math.max(c.left, k.left); c.right = Math.min(c.right, k.right);
+        c.width = Math.max(0, c.right - c.left);
+      }
       if (c.width === 0) continue;
       const verticalOverlap = Math.min(c.bottom, n.bottom) - Math.max(c.top, n.top);
       const horizontalOverlap = Math.min(c.right, n.right) - Math.max(c.left, n.left);
