@@ -156,6 +156,25 @@ def _write_data(app):
         (static / DATA).write_text(text)
 
 
+def _static_hash() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outdated(app, env, added, changed, removed):
+    """Pages with an explorer are written again when its script or style changes, so that
+    their ``?v=`` checksums are those of the files beside them."""
+    digest = _static_hash()
+    if getattr(env, "optimlab_explorer_static", None) == digest:
+        return []
+    env.optimlab_explorer_static = digest
+    return [name for name, meta in env.metadata.items() if meta.get("optimlab_explorer")]
+
+
 def setup(app):
     app.add_node(explorer_node, html=(_visit, _depart), latex=(_skip, None),
                  text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
@@ -164,4 +183,5 @@ def setup(app):
     app.connect("builder-inited", _write_data)
     # Before the theme's own handlers, which copy the page's list of scripts.
     app.connect("html-page-context", _add_assets, priority=100)
+    app.connect("env-get-outdated", _outdated)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -301,10 +301,10 @@
     if (this.page.heatmap) this.buildHeatmap(document.getElementById(this.page.heatmap));
     this.buildRuns();
     this.bindPointer();
-    var resize = function () { self.layout(); self.draw(); };
+    var resize = function () { self.width = 0; self.layout(); self.draw(); };
     window.addEventListener("resize", resize);
     if (window.matchMedia) {
-      var dark = new MutationObserver(function () { self.draw(); });
+      var dark = new MutationObserver(function () { self.textColour = null; self.draw(); });
       dark.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     }
   };
@@ -426,7 +426,10 @@
 
   P.layout = function () {
     var land = ol.landscapes[this.state["function"]], w = land.window;
-    var width = Math.max(200, (this.region.clientWidth || 600) - 22), ratio = window.devicePixelRatio || 1;
+    // The width is read on a resize only: reading it after each redraw would force the
+    // browser to lay out the whole page again.
+    if (!this.width) this.width = Math.max(200, (this.region.clientWidth || 600) - 22);
+    var width = this.width, ratio = window.devicePixelRatio || 1;
     var wide = width > 760, plotWidth = wide ? Math.round(width * 0.62) : width;
     var h = land.aspect === "equal" ? (w[1][1] - w[1][0]) / (w[0][1] - w[0][0]) : land.auto_height;
     var plotHeight = Math.round(plotWidth * h);
@@ -544,7 +547,10 @@
 
   P.drawLoss = function (t) {
     var s = this.state, c = this.loss, ctx = c.getContext("2d"), ratio = window.devicePixelRatio || 1;
-    var style = getComputedStyle(this.region), text = style.color, W = c.width, H = c.height;
+    // The theme's text colour, read again only when the theme changes (reading it after the
+    // readout was rewritten would force a style recalculation of the page).
+    if (!this.textColour) this.textColour = getComputedStyle(this.region).color;
+    var text = this.textColour, W = c.width, H = c.height;
     ctx.clearRect(0, 0, W, H);
     var lo = Infinity, hi = -Infinity, floor = 1e-16;
     this.results.forEach(function (r) { r.values.forEach(function (v) { if (isFinite(v)) { v = Math.max(v, floor); lo = Math.min(lo, v); hi = Math.max(hi, v); } }); });
