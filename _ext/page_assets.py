@@ -29,6 +29,7 @@ functional pseudo-class (``:not(...)``) or an escape is kept.
 
 from __future__ import annotations
 
+import io
 import re
 
 from pathlib import Path
@@ -62,6 +63,11 @@ CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 # a string in a script that a class name is made from: `bs-${name}-auto`, "toggle-" + ...
 ASSEMBLED = re.compile(r"[`\"']([a-z][a-z0-9-]*-)(?:\$\{|[`\"'])")
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/\s*")
+ICON_FONT = "fa-solid-900.{}"
+ICON_GLYPH = re.compile(r'"\\(f[0-9a-f]{3})"')
+ICON_FONT_SOURCES = re.compile(r'url\(\.\./vendor/fontawesome/webfonts/fa-solid-900\.woff2\) '
+                               r'format\("woff2"\),url\(\.\./vendor/fontawesome/webfonts/'
+                               r'fa-solid-900\.ttf\) format\("truetype"\)')
 SEARCH_SCRIPTS = re.compile(r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|'
                             r'_static/language_data\.js|searchindex\.js)"></script>\n?')
 
@@ -162,11 +168,47 @@ def _link_used_stylesheets(app, exception):
             if not copy.is_file() or copy.read_text(encoding="utf-8") != text:
                 copy.write_text(text, encoding="utf-8")
             renamed[path.relative_to(static).as_posix()] = copy.relative_to(static).as_posix()
+    _subset_icon_font(static)
     if not renamed:
         return
     link = re.compile(r'(href="[^"]*_static/)(' + "|".join(map(re.escape, renamed)) + r')([?"])')
     rewrite_html_files(outdir, lambda page: link.sub(
         lambda found: found.group(1) + renamed[found.group(2)] + found.group(3), page))
+
+
+def _subset_icon_font(static: Path) -> None:
+    """Point the theme's stylesheet at a copy of Font Awesome's solid font cut down to the
+    glyphs the site's stylesheets name (``content: "\\f105"`` and the like, in rules or in
+    custom properties): the theme still draws a few icons (admonitions, toggles, the search
+    and menu buttons) with the font, whose whole 156 KB would otherwise load on every page."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    webfonts = static / "vendor" / "fontawesome" / "webfonts"
+    theme = static / "styles" / "pydata-sphinx-theme.used.css"
+    if not (webfonts / ICON_FONT.format("ttf")).is_file() or not theme.is_file():
+        return
+    originals = {static / pattern for pattern in PURGED_STYLESHEETS}
+    linked = [path for path in sorted(static.rglob("*.css"))
+              if path not in originals and not path.with_name(
+                  path.name[: -len(".css")] + ".used.css").is_file()]
+    codepoints = sorted({int(code, 16) for path in linked
+                         for code in ICON_GLYPH.findall(path.read_text(encoding="utf-8"))})
+    font = TTFont(webfonts / ICON_FONT.format("ttf"))
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    font.flavor = "woff"
+    buffer = io.BytesIO()
+    font.save(buffer)
+    cut = webfonts / ICON_FONT.format("used.woff")
+    if not cut.is_file() or cut.read_bytes() != buffer.getvalue():
+        cut.write_bytes(buffer.getvalue())
+    text = theme.read_text(encoding="utf-8")
+    pointed = ICON_FONT_SOURCES.sub(
+        f'url(../vendor/fontawesome/webfonts/{cut.name}) format("woff")', text)
+    if pointed != text:
+        theme.write_text(pointed, encoding="utf-8")
 
 
 def setup(app):

@@ -265,8 +265,10 @@ print("probe ran")
 @pytest.mark.book
 def test_make_book_rebuilds_an_emptied_cache_database_instead_of_failing(tmp_path):
     """A one-page book built twice: the second time after global.db was emptied."""
-    for name in ("_config.yml", "Makefile", "requirements.txt", "pyproject.toml"):
+    for name in ("_config.yml", "Makefile", "requirements.txt", "pyproject.toml",
+                 "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, tmp_path / name)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")  # the maths renderer's
     for folder in ("tools", "_ext"):
         shutil.copytree(ROOT / folder, tmp_path / folder,
                         ignore=shutil.ignore_patterns("__pycache__"))

@@ -155,9 +155,12 @@ def test_the_bibliography_lists_every_cited_work(text):
     for key in sorted(cited):
         entry = re.search(rf"@\w+\{{{re.escape(key)},(.*?)\n\}}", bib, re.DOTALL).group(1)
         title = re.search(r"title\s*=\s*\{(.*?)\},?\n", entry, re.DOTALL).group(1)
-        words = re.sub(r"[{}\\]", "", re.sub(r"\s+", " ", title)).replace("--", "–").casefold()
-        if words not in flat:
-            missing.append((key, words))
+        # maths in a title ($\beta_2$) is typeset, not spelled: the text around it must be there
+        for part in re.split(r"\$[^$]*\$", title):
+            words = re.sub(r"[{}\\]", "", re.sub(r"\s+", " ", part)).replace("--", "–")
+            words = words.strip().casefold()
+            if words and words not in flat:
+                missing.append((key, words))
     assert missing == []
 
 
