@@ -79,6 +79,7 @@ class Explorer(SphinxDirective):
         node["settings"] = settings
         node["compact"] = "compact" in self.options
         node["label"] = self.options.get("label", "")
+        node["docname"] = self.env.docname  # the PDF assembles every page into one doctree
         self.env.metadata[self.env.docname]["optimlab_explorer"] = True
         return [node]
 
@@ -175,7 +176,62 @@ def _outdated(app, env, added, changed, removed):
     return [name for name, meta in env.metadata.items() if meta.get("optimlab_explorer")]
 
 
+def _still(settings: dict, path: Path) -> None:
+    """The explorer's starting picture, drawn by the package: its runs with the page's settings
+    (and noise, if set; a schedule setting is not drawn) on the landscape, as
+    ``optimlab.plot_paths`` draws them, in the book's colours, written as a PNG to ``path``."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import optimlab as ol
+    from optimlab import functions
+    from optimlab.plotting import colours_for
+    from optimlab.plotting.legibility import figure_png
+
+    function = getattr(functions, settings["function"])
+    if settings.get("noise"):
+        noise = settings["noise"]
+        function = functions.noisy(function, scale=noise.get("scale", 1.0),
+                                   seed=noise.get("seed", 0))
+    paths = {}
+    for run in settings["runs"]:
+        options = dict(run.get("options", {}))
+        if "betas" in options:
+            options["betas"] = tuple(options["betas"])
+        label = run["optimizer"] + "".join(f", {k}={v}" for k, v in sorted(options.items())
+                                           if k in ("lr", "momentum", "beta", "betas"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ol.DivergenceWarning)
+            paths[label] = ol.run(getattr(ol, run["optimizer"])(**options), function.grad,
+                                  settings["x0"], settings["steps"])
+    picture = ol.plot_paths(function, paths, colours=colours_for(paths))
+    path.write_bytes(figure_png(picture))
+
+
+def _explorers_as_stills(app, doctree, docname):
+    """In the PDF an explorer becomes its starting picture and the address of the page that
+    runs it (pdf_edition's note)."""
+    if app.builder.format != "latex":
+        return
+    from pdf_edition import web_edition_note
+
+    for index, node in enumerate(list(doctree.findall(explorer_node))):
+        page = node.get("docname", docname)
+        name = f"explorer-{page.replace('/', '-')}-{index}.png"
+        _still(node["settings"], Path(app.outdir) / name)
+        picture = nodes.raw("", "\\begin{center}\\includegraphics[width=0.8\\linewidth]"
+                            f"{{{name}}}\\end{{center}}\n", format="latex")
+        caption = nodes.paragraph()
+        caption += nodes.emphasis("", "", web_edition_note(
+            app, page, "A still of an interactive explorer, with the page's settings",
+            "lets you change them"))
+        node.replace_self([picture, caption])
+
+
 def setup(app):
+    app.connect("doctree-resolved", _explorers_as_stills)
     app.add_node(explorer_node, html=(_visit, _depart), latex=(_skip, None),
                  text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     app.add_directive("explorer", Explorer)
