@@ -342,7 +342,7 @@
           (declared[2] || []).forEach(function (range, k) {
             if (!range) return;
             var p = (value || declared[0]).slice();
-            fields.appendChild(slider(rid + "-" + name + k, (LABELS[name] || name) + "[" + k + "]", p[k], range, function (v) { p = (run.options[name] || p).slice(); p[k] = v; set(p); }));
+            fields.appendChild(slider(rid + "-" + name + k, (LABELS[name] || name) + "₁₂"[k], p[k], range, function (v) { p = (run.options[name] || p).slice(); p[k] = v; set(p); }));
           });
         } else if (typeof declared[0] === "boolean") {
           fields.appendChild(checkbox(rid + "-" + name, LABELS[name] || name, value, set));
