@@ -22,7 +22,8 @@ from test_browser import browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
-EMBEDS = ["playground", "momentum", "rmsprop", "adam", "comparison", "sensitivity"]
+EMBEDS = ["playground", "momentum", "rmsprop", "adam", "comparison", "sensitivity",
+          "nadam_radam", "adamax_lion", "adafactor", "adopt"]
 PIXELS = "(e) => e.canvas.toDataURL()"
 
 
@@ -174,7 +175,7 @@ def test_pages_with_an_explorer_have_no_console_error_and_fit_390_px(tab, name):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["playground", "sensitivity"])
+@pytest.mark.parametrize("name", ["playground", "sensitivity", "adafactor"])
 def test_axe_finds_no_serious_violation_in_the_explorer(tab, name, scheme):
     tab.emulate_media(color_scheme=scheme)
     open_page(tab, name)

@@ -9,6 +9,8 @@
     weight_decay: "weight decay λ", nesterov: "Nesterov", beta: "β", bias_correction: "bias correction",
     lr_decay: "lr decay δ", initial_accumulator_value: "initial accumulator", eps: "ε",
     alpha: "α", centered: "centered", amsgrad: "AMSGrad", betas: ["β₁", "β₂"],
+    momentum_decay: "momentum decay ψ", decoupled_weight_decay: "decoupled weight decay",
+    beta2_decay: "β₂ decay τ", d: "clipping threshold d", decouple: "decoupled weight decay",
   };
   var NAMES = { sgd: "SGD", ewma_momentum: "EWMA momentum", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", adamw: "AdamW" };
   var SCHEDULE_NAMES = { constant: "constant", step_decay: "step decay", cosine_decay: "cosine", warmup_cosine: "warm-up, then cosine" };
@@ -335,6 +337,13 @@
           var b = (value || [0.9, 0.999]).slice();
           fields.appendChild(slider(rid + "-b1", LABELS.betas[0], b[0], RANGES.beta1, function (v) { b = (run.options.betas || b).slice(); b[0] = v; set(b); }));
           fields.appendChild(slider(rid + "-b2", LABELS.betas[1], b[1], RANGES.beta2, function (v) { b = (run.options.betas || b).slice(); b[1] = v; set(b); }));
+        } else if (Array.isArray(declared[0])) {
+          // a pair such as Adafactor's eps: a slider for each entry with a range (null: none)
+          (declared[2] || []).forEach(function (range, k) {
+            if (!range) return;
+            var p = (value || declared[0]).slice();
+            fields.appendChild(slider(rid + "-" + name + k, (LABELS[name] || name) + "₁₂"[k], p[k], range, function (v) { p = (run.options[name] || p).slice(); p[k] = v; set(p); }));
+          });
         } else if (typeof declared[0] === "boolean") {
           fields.appendChild(checkbox(rid + "-" + name, LABELS[name] || name, value, set));
         } else if (RANGES[name] || declared[2]) {

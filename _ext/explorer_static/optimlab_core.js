@@ -235,6 +235,141 @@
   optimizer("adamw", Object.assign({}, ADAM, { weight_decay: [0.01, checks.nonnegative, DECAY] }),
             adamStep(true), READOUT);
 
+  // ---- Adam's family (nadam.py, radam.py, adamax.py, lion.py, adafactor.py, adopt.py) ----
+  // weight_decay_either_way: decoupled shrinks x, coupled adds the L2 term to g
+  function eitherWay(x, g, lr, wd, decoupled) {
+    if (decoupled) return [[x[0] * (1 - lr * wd), x[1] * (1 - lr * wd)], g];
+    return [x, coupled(g, x, wd)];
+  }
+  // lerp as torch rounds it (from end when weight >= 0.5)
+  function lerp(a, b, w) { var d = b - a; return Math.abs(w) < 0.5 ? a + w * d : b - d * (1 - w); }
+  function norm(a) { return Math.sqrt(a[0] * a[0] + a[1] * a[1]); }
+  var BETAS = [[0.9, 0.999], checks.betas, UNIT];
+  var SHARED = { eps: [1e-8, checks.nonnegative, EPS], weight_decay: [0, checks.nonnegative, DECAY] };
+  function family(lr, extra) { return Object.assign({ lr: [lr, checks.lr, LR], betas: BETAS }, SHARED, extra); }
+  function mu(b1, psi, t) { return b1 * (1 - 0.5 * Math.pow(0.96, t * psi)); }
+
+  optimizer("nadam", family(0.002, {
+    momentum_decay: [0.004, checks.nonnegative, { min: 0, max: 0.1, step: 0.001 }],
+    decoupled_weight_decay: [false, checks.flag],
+  }), function (x, g, s, t, lr, o) {
+    zeros(s, ["m", "v"]);
+    if (s.mu_product === undefined) s.mu_product = 1;
+    var b1 = o.betas[0], b2 = o.betas[1], out = [0, 0], w = eitherWay(x, g, lr, o.weight_decay, o.decoupled_weight_decay);
+    x = w[0]; g = w[1];
+    var now = mu(b1, o.momentum_decay, t), next = mu(b1, o.momentum_decay, t + 1);
+    var product = s.mu_product * now;
+    s.mu_product = product;
+    for (var i = 0; i < 2; i++) {
+      s.m[i] = b1 * s.m[i] + (1 - b1) * g[i];
+      s.v[i] = b2 * s.v[i] + (1 - b2) * g[i] * g[i];
+      var denom = Math.sqrt(s.v[i] / (1 - Math.pow(b2, t))) + o.eps;
+      var y = x[i] - lr * (1 - now) / (1 - product) * g[i] / denom;
+      out[i] = y - lr * next / (1 - product * next) * s.m[i] / denom;
+    }
+    return out;
+  });
+
+  optimizer("radam", family(0.001, { decoupled_weight_decay: [false, checks.flag] }),
+    function (x, g, s, t, lr, o) {
+      zeros(s, ["m", "v"]);
+      var b1 = o.betas[0], b2 = o.betas[1], out = [0, 0], w = eitherWay(x, g, lr, o.weight_decay, o.decoupled_weight_decay);
+      x = w[0]; g = w[1];
+      var p2 = Math.pow(b2, t), infinity = 2 / (1 - b2) - 1;
+      var rho = infinity - 2 * t * p2 / (1 - p2);
+      var r = Math.sqrt((rho - 4) * (rho - 2) * infinity / ((infinity - 4) * (infinity - 2) * rho));
+      for (var i = 0; i < 2; i++) {
+        s.m[i] = b1 * s.m[i] + (1 - b1) * g[i];
+        s.v[i] = b2 * s.v[i] + (1 - b2) * g[i] * g[i];
+        var mhat = s.m[i] / (1 - Math.pow(b1, t));
+        out[i] = rho > 5 ? x[i] - mhat * lr * (Math.sqrt(1 - p2) / (Math.sqrt(s.v[i]) + o.eps)) * r
+                         : x[i] - mhat * lr;
+      }
+      return out;
+    });
+
+  optimizer("adamax", family(0.002, {}), function (x, g, s, t, lr, o) {
+    zeros(s, ["m", "u"]);
+    var b1 = o.betas[0], b2 = o.betas[1], out = [0, 0];
+    g = coupled(g, x, o.weight_decay);
+    for (var i = 0; i < 2; i++) {
+      s.m[i] = b1 * s.m[i] + (1 - b1) * g[i];
+      s.u[i] = Math.max(b2 * s.u[i], Math.abs(g[i]) + o.eps);
+      out[i] = x[i] - lr / (1 - Math.pow(b1, t)) * (s.m[i] / s.u[i]);
+    }
+    return out;
+  });
+
+  optimizer("lion", {
+    lr: [1e-4, checks.lr, LR], betas: [[0.9, 0.99], checks.betas, UNIT],
+    weight_decay: SHARED.weight_decay,
+  }, function (x, g, s, t, lr, o) {
+    zeros(s, ["m"]);
+    var b1 = o.betas[0], b2 = o.betas[1], out = [0, 0];
+    for (var i = 0; i < 2; i++) {
+      var y = x[i] * (1 - lr * o.weight_decay);
+      out[i] = y - lr * Math.sign(b1 * s.m[i] + (1 - b1) * g[i]);
+      s.m[i] = b2 * s.m[i] + (1 - b2) * g[i];
+    }
+    return out;
+  });
+
+  // adafactor.py's checks, with its messages
+  var MACHINE_EPS = Math.pow(2, -52);
+  checks.nonpositive = function (name, v) {
+    if (typeof v !== "number") fail(name + " must be a number; got " + show(v));
+    if (!isFinite(v) || v > 0) fail(name + " must be a finite number <= 0; got " + show(v));
+    return v;
+  };
+  checks.epsilons = function (name, v) {
+    if (!Array.isArray(v) || v.length !== 2) {
+      fail(name + " must be a pair (eps1, eps2); got " + show(JSON.stringify(v)));
+    }
+    return [v[0] === null ? MACHINE_EPS : number(name + "[0]", v[0]), number(name + "[1]", v[1])];
+  };
+  checks.at_least_one = function (name, v) { return number(name, v, 1); };
+  // The vector path only: the explorer's parameters are one 2-vector.
+  optimizer("adafactor", {
+    lr: [0.01, checks.lr, LR], beta2_decay: [-0.8, checks.nonpositive, { min: -1, max: 0, step: 0.01 }],
+    eps: [[null, 1e-3], checks.epsilons, [null, { min: 1e-8, max: 1, kind: "log", step: 0.05 }]],
+    d: [1, checks.at_least_one, { min: 1, max: 10, step: 0.1 }], weight_decay: SHARED.weight_decay,
+  }, function (x, g, s, t, lr, o) {
+    zeros(s, ["variance"]);
+    var eps1 = o.eps[0], eps2 = o.eps[1], root2 = Math.pow(2, 0.5);
+    var weight = Math.pow(t, o.beta2_decay), rho = Math.min(lr, 1 / Math.pow(t, 0.5));
+    var alpha = Math.max(eps2, norm(x) / root2) * rho, update = [0, 0], out = [0, 0];
+    x = [x[0] * (1 - lr * o.weight_decay), x[1] * (1 - lr * o.weight_decay)];
+    for (var i = 0; i < 2; i++) {
+      s.variance[i] = lerp(s.variance[i], g[i] * g[i], weight);
+      update[i] = g[i] * (1 / Math.sqrt(Math.max(s.variance[i], eps1 * eps1)));
+    }
+    var clip = Math.max(1, norm(update) / (root2 * o.d));
+    for (i = 0; i < 2; i++) out[i] = x[i] - alpha / clip * update[i];
+    return out;
+  });
+
+  optimizer("adopt", {
+    lr: [0.001, checks.lr, LR], betas: [[0.9, 0.9999], checks.betas, UNIT],
+    eps: [1e-6, checks.nonnegative, EPS], weight_decay: SHARED.weight_decay, decouple: [false, checks.flag],
+  }, function (x, g, s, t, lr, o) {
+    zeros(s, ["m", "v"]);
+    var b1 = o.betas[0], b2 = o.betas[1], wd = o.weight_decay, out = [0, 0];
+    if (!o.decouple) g = coupled(g, x, wd);
+    if (t === 1) {  // the first gradient only initialises v
+      s.v = [s.v[0] + g[0] * g[0], s.v[1] + g[1] * g[1]];
+      return [x[0], x[1]];
+    }
+    var limit = Math.pow(t - 1, 0.25);
+    for (var i = 0; i < 2; i++) {
+      var y = o.decouple ? x[i] - (lr * wd) * x[i] : x[i];
+      var u = g[i] / Math.max(Math.sqrt(s.v[i]), o.eps);
+      s.m[i] = lerp(s.m[i], Math.min(Math.max(u, -limit), limit), 1 - b1);
+      out[i] = y - lr * s.m[i];
+      s.v[i] = b2 * s.v[i] + (1 - b2) * g[i] * g[i];
+    }
+    return out;
+  });
+
   // ---- test functions (functions.py); value and gradient in numpy's order of operations ----
   function sech2(u) { var d = Math.exp(-2 * Math.abs(u)); return 4 * d / ((1 + d) * (1 + d)); }
   var BEALE = [1.5, 2.25, 2.625];

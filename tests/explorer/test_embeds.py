@@ -30,6 +30,16 @@ PRESETS = {
                    ("runs", 3, "lr"): "RMSPROP_LR", ("runs", 3, "alpha"): "RMSPROP_ALPHA",
                    ("runs", 4, "lr"): "ADAM_LR", ("steps",): "STEPS"},
     "sensitivity": {("steps",): "QUADRATIC_STEPS", ("runs", 0, "betas", 1): "FIXED_BETA2"},
+    "nadam_radam": {**{("runs", r, "lr"): "LR" for r in range(3)},
+                    **{("runs", r, "betas", 0): "BETA1" for r in range(3)},
+                    **{("runs", r, "betas", 1): "BETA2" for r in range(3)},
+                    ("runs", 1, "momentum_decay"): "MOMENTUM_DECAY", ("steps",): "STEPS"},
+    "adamax_lion": {("runs", 0, "lr"): "LR", ("runs", 1, "lr"): "LR",
+                    ("runs", 0, "betas", 0): "BETA1", ("runs", 1, "betas", 1): "BETA2",
+                    ("runs", 1, "betas", 0): "BETA1", ("runs", 0, "betas", 1): "BETA2",
+                    ("runs", 2, "lr"): "LION_LR", ("steps",): "STEPS"},
+    "adafactor": {("runs", 0, "lr"): "LR", ("runs", 1, "lr"): "LR", ("steps",): "STEPS"},
+    "adopt": {("runs", 0, "lr"): "LR", ("runs", 1, "lr"): "LR", ("steps",): "STEPS"},
 }
 
 

@@ -45,12 +45,25 @@ def test_fixtures_cover_every_optimizer_function_option_and_divergence(compariso
     cases, _ = comparison
     specs = [case["spec"] for case in cases]
     assert {s["optimizer"] for s in specs} == {"sgd", "ewma_momentum", "adagrad", "rmsprop",
-                                              "adam", "adamw"}
+                                              "adam", "adamw", "nadam", "radam", "adamax",
+                                              "lion", "adafactor", "adopt"}
     assert {s["function"] for s in specs} == {f for f in ol.functions.__all__
                                              if getattr(ol.functions, f) in ol.functions.ALL}
     switched = {(s["optimizer"], k) for s in specs for k, v in s["options"].items() if v is True}
     assert {("sgd", "nesterov"), ("rmsprop", "centered"), ("adam", "amsgrad"),
-            ("adamw", "amsgrad"), ("ewma_momentum", "bias_correction")} <= switched
+            ("adamw", "amsgrad"), ("ewma_momentum", "bias_correction"),
+            ("nadam", "decoupled_weight_decay"), ("radam", "decoupled_weight_decay"),
+            ("adopt", "decouple")} <= switched
+    # Adafactor's eps[0]: None (float64's machine epsilon) and a number
+    assert {s["options"]["eps"][0] is None for s in specs if s["optimizer"] == "adafactor"
+            and "eps" in s["options"]} \
+        == {True, False}
+    # RAdam both with and without its adaptive step (rho_inf > 5 needs beta2 > 0.6)
+    assert {s["options"]["betas"][1] > 0.6 for s in specs if s["optimizer"] == "radam"
+            and "betas" in s["options"]} == {True, False}
+    # every new optimizer diverges in some case
+    assert {"nadam", "radam", "lion", "adafactor", "adopt"} <= \
+        {case["spec"]["optimizer"] for case in cases if case["diverged_at"] is not None}
     kinds = {s["options"]["lr"]["schedule"] for s in specs if isinstance(s["options"]["lr"], dict)}
     assert kinds == {"constant", "step_decay", "cosine_decay", "warmup_cosine"}
     assert sum(case["diverged_at"] is not None for case in cases) >= 10
@@ -124,6 +137,19 @@ REFUSED = [
     ("adam", {"lr": {"schedule": "cosine_decay", "lr": 0.1, "total_steps": 10,
                      "min_lr": 1.0}}, "min_lr"),
     ("adam", {"beta1": 0.9}, "beta1"),
+    ("nadam", {"momentum_decay": -0.1}, "momentum_decay"),
+    ("nadam", {"decoupled_weight_decay": "yes"}, "decoupled_weight_decay"),
+    ("radam", {"betas": [0.9, 1.0]}, "betas[1]"),
+    ("adamax", {"eps": -1e-8}, "eps"),
+    ("lion", {"betas": [0.9, 0.99, 0.999]}, "betas"),
+    ("lion", {"eps": 1e-8}, "eps"),
+    ("adafactor", {"beta2_decay": 0.5}, "beta2_decay"),
+    ("adafactor", {"eps": [None, -1.0]}, "eps[1]"),
+    ("adafactor", {"eps": [-1.0, 1e-3]}, "eps[0]"),
+    ("adafactor", {"eps": 1e-3}, "eps"),
+    ("adafactor", {"d": 0.5}, "d"),
+    ("adopt", {"decouple": 1}, "decouple"),
+    ("adopt", {"betas": [-0.1, 0.9999]}, "betas[0]"),
 ]
 
 
