@@ -194,7 +194,7 @@ def _subset_icon_font(static: Path) -> None:
                   path.name[: -len(".css")] + ".used.css").is_file()]
     codepoints = sorted({int(code, 16) for path in linked
                          for code in ICON_GLYPH.findall(path.read_text(encoding="utf-8"))})
-    font = TTFont(webfonts / ICON_FONT.format("ttf"))
+    font = TTFont(webfonts / ICON_FONT.format("ttf"), recalcTimestamp=False)  # reproducible
     subsetter = subset.Subsetter(subset.Options())
     subsetter.populate(unicodes=codepoints)
     subsetter.subset(font)
