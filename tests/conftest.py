@@ -31,10 +31,15 @@ def built_site() -> Path:
     return HTML
 
 
+# fixtures that build the book: the site, and tests/test_pdf.py's PDF edition
+BUILDS_THE_BOOK = {"built_site", "pdf"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark `book` every test that needs the built site, directly or through another fixture
-    (item.fixturenames is the closure of the fixtures it uses), so that `make check`
-    (`pytest -m "not book"`) never builds the book."""
+    """Mark `book` every test that needs the built site or the PDF (which `make pdf` builds
+    after the site), directly or through another fixture (item.fixturenames is the closure of
+    the fixtures it uses), so that `make check` (`pytest -m "not book"`) never builds the
+    book."""
     for item in items:
-        if "built_site" in getattr(item, "fixturenames", ()):
+        if BUILDS_THE_BOOK & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.book)
