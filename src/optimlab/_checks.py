@@ -66,6 +66,22 @@ def integer(name: str, value, minimum: int = 0) -> int:
     return int(value)
 
 
+def integer_between(name: str, value, low: int, high: int) -> int:
+    """``value`` as an int, after checking that it is an integer with ``low <= value <= high``."""
+    if not is_integer(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}; got {value!r}")
+    return int(value)
+
+
+def number_between(name: str, value, low: float, high: float) -> float:
+    """``value`` as a float, after checking that it is a real number (not a bool, not a
+    string) with ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+            low <= value <= high):
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}; got {value!r}")
+    return float(value)
+
+
 def flag(name: str, value) -> bool:
     """``value`` as a bool; only True, False (and numpy's booleans) are accepted."""
     if not isinstance(value, (bool, np.bool_)):

@@ -12,6 +12,8 @@ from typing import Mapping
 import numpy as np
 from matplotlib.colors import is_color_like
 
+from .._checks import integer_between as check_int_range
+from .._checks import number_between as check_number_range
 from ..functions import TestFunction
 from .colours import colours_for
 
@@ -60,26 +62,10 @@ def check_trajectories(trajectories, *, allow_empty: bool) -> dict[str, np.ndarr
     return checked
 
 
-def check_int_range(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-        low <= value <= high
-    ):
-        raise ValueError(f"{name} must be an integer from {low} to {high}; got {value!r}")
-    return int(value)
-
-
 def check_title(title) -> str | None:
     if title is not None and not isinstance(title, str):
         raise ValueError(f"title must be a string or None; got {title!r}")
     return title
-
-
-def check_number_range(name: str, value, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or (
-        not low <= value <= high
-    ):
-        raise ValueError(f"{name} must be a number from {low:g} to {high:g}; got {value!r}")
-    return float(value)
 
 
 def check_colours(colours, labels: list[str]) -> dict[str, str]:
