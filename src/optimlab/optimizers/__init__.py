@@ -60,7 +60,9 @@ __all__ = [
     "NAdam",
     "RAdam",
     "Adamax",
+    "Adafactor",
     "Lion",
+    "ADOPT",
     "sgd",
     "ewma_momentum",
     "adagrad",
@@ -70,10 +72,7 @@ __all__ = [
     "nadam",
     "radam",
     "adamax",
-    "lion",
-    # Adam's family (part 3 of the book)
-    "Adafactor",
-    "ADOPT",
     "adafactor",
+    "lion",
     "adopt",
 ]
