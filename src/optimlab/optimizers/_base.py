@@ -39,6 +39,12 @@ class State:
     def __getitem__(self, name: str) -> np.ndarray:
         return self.buffers[name]
 
+    @classmethod
+    def zeros(cls, x, *names: str) -> State:
+        """The state before the first step: one zero buffer shaped like ``x`` per name."""
+        zeros = np.zeros_like(x, dtype=float)
+        return cls(t=0, buffers={name: zeros for name in names})
+
 
 # The checks a hyperparameter can declare. Each takes the parameter's name and the value and
 # returns the value in normal form, or raises a ValueError naming the parameter.

@@ -58,8 +58,7 @@ class Adam(Optimizer):
     decoupled_weight_decay: ClassVar[bool] = False
 
     def init(self, x):
-        zeros = np.zeros_like(x, dtype=float)
-        return State(t=0, buffers={"m": zeros, "v": zeros, "v_max": zeros})
+        return State.zeros(x, "m", "v", "v_max")
 
     def step(self, x, g, state):
         t = state.t + 1

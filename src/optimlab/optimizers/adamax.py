@@ -82,8 +82,7 @@ class Adamax(Optimizer):
     weight_decay: float = hyperparameter(0.0)
 
     def init(self, x):
-        zeros = np.zeros_like(x, dtype=float)
-        return State(t=0, buffers={"m": zeros, "u": zeros})
+        return State.zeros(x, "m", "u")
 
     def step(self, x, g, state):
         t = state.t + 1

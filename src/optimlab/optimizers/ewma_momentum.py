@@ -45,7 +45,7 @@ class EWMAMomentum(Optimizer):
     bias_correction: bool = hyperparameter(True, switch)
 
     def init(self, x):
-        return State(t=0, buffers={"v": np.zeros_like(x, dtype=float)})
+        return State.zeros(x, "v")
 
     def step(self, x, g, state):
         t = state.t + 1

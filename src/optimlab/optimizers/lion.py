@@ -52,7 +52,7 @@ class Lion(Optimizer):
     weight_decay: float = hyperparameter(0.0)
 
     def init(self, x):
-        return State(t=0, buffers={"m": np.zeros_like(x, dtype=float)})
+        return State.zeros(x, "m")
 
     def step(self, x, g, state):
         t = state.t + 1

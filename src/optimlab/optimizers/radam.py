@@ -90,8 +90,7 @@ class RAdam(Optimizer):
     decoupled_weight_decay: bool = hyperparameter(False, switch)
 
     def init(self, x):
-        zeros = np.zeros_like(x, dtype=float)
-        return State(t=0, buffers={"m": zeros, "v": zeros})
+        return State.zeros(x, "m", "v")
 
     def step(self, x, g, state):
         t = state.t + 1

@@ -56,9 +56,7 @@ class RMSprop(Optimizer):
     centered: bool = hyperparameter(False, switch)
 
     def init(self, x):
-        zeros = np.zeros_like(x, dtype=float)
-        return State(t=0, buffers={"square_avg": zeros, "grad_avg": zeros,
-                                   "momentum_buffer": zeros})
+        return State.zeros(x, "square_avg", "grad_avg", "momentum_buffer")
 
     def step(self, x, g, state):
         t = state.t + 1

@@ -60,7 +60,7 @@ class SGD(Optimizer):
                              f"momentum={self.momentum!r}, dampening={self.dampening!r}")
 
     def init(self, x):
-        return State(t=0, buffers={"momentum_buffer": np.zeros_like(x, dtype=float)})
+        return State.zeros(x, "momentum_buffer")
 
     def step(self, x, g, state):
         t = state.t + 1
