@@ -21,7 +21,8 @@ const DROPPED = ['data-c', 'data-mjx-texclass', 'focusable', 'role', 'xmlns', 'x
 const IN_STYLESHEET = {svg: {g: {stroke: 'currentColor', fill: 'currentColor', 'stroke-width': '0'}},
                        'mjx-container': {style: 'position: relative;', class: 'MathJax'},
                        'mjx-assistive-mml': {display: 'inline'}};
-// (the outer group of a drawing stays, as the one that the stylesheet colours)
+// (the outer group of a drawing stays, as the one that the stylesheet colours; a repeated
+// formula is a <use> of the first drawing's group, which the stylesheet colours too)
 // A glyph's id on the page: MJX-TEX-I-1D465 becomes mj-I-1D465.
 const shortId = id => id.replace(/^MJX-TEX-/, 'mj-');
 
@@ -70,7 +71,8 @@ mjx-container[jax="SVG"] {
   position: relative;
 }
 
-mjx-container[jax="SVG"] > svg > g {
+mjx-container[jax="SVG"] > svg > g,
+mjx-container[jax="SVG"] > svg > use {
   stroke: currentColor;
   fill: currentColor;
   stroke-width: 0;

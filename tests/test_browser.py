@@ -114,6 +114,7 @@ class Visit:
     violations: list[dict] = field(default_factory=list)
     dark_theme: bool = False
     dark_violations: list[dict] = field(default_factory=list)
+    dark_maths_off_colour: list[str] = field(default_factory=list)
     screenshots: dict[str, Path] = field(default_factory=dict)
 
 
@@ -135,6 +136,14 @@ SETTLE = """async () => {
         .filter(a => isFinite(a.effect && a.effect.getComputedTiming().endTime))
         .map(a => a.finished.catch(() => null)));
 }"""
+
+# Formulas drawn in another colour than their text (axe does not look inside SVG): each
+# drawing, or a repeated formula's <use> of one, must be filled with the text's colour.
+MATHS_OFF_COLOUR = """() => [...document.querySelectorAll(
+        'mjx-container[jax="SVG"] > svg > g, mjx-container[jax="SVG"] > svg > use')]
+    .filter(e => getComputedStyle(e).fill !== getComputedStyle(e.closest("mjx-container")).color)
+    .map(e => e.closest("mjx-container").querySelector("math").textContent.slice(0, 40))
+    .slice(0, 10)"""
 
 MATHS = """() => {
     const containers = [...document.querySelectorAll("span.math, div.math")];
@@ -280,6 +289,7 @@ def _visit(browser, origin: str, site: Path, page: str) -> Visit:
         tab.reload(wait_until="load")
         tab.evaluate(SETTLE)
         visit.dark_theme = tab.evaluate("document.documentElement.dataset.theme") == "dark"
+        visit.dark_maths_off_colour = tab.evaluate(MATHS_OFF_COLOUR)
         visit.dark_violations = _axe_violations(
             tab, {"resultTypes": ["violations"], "runOnly": ["color-contrast"]})
     finally:
@@ -409,6 +419,7 @@ def test_dark_theme_text_has_enough_contrast(visit, page):
     seen = visit(page)
     assert seen.dark_theme, "the theme did not switch to dark for a reader who prefers it"
     assert seen.dark_violations == []
+    assert seen.dark_maths_off_colour == [], "formulas not drawn in the text's colour"
 
 
 @pytest.mark.parametrize("page", PAGES)
