@@ -124,7 +124,9 @@ def test_every_formula_is_drawn_at_build_time(built_site, page):
 
 def test_maths_stylesheet_draws_in_the_text_colour(built_site):
     css = (built_site / "_static" / "build_time_maths.css").read_text(encoding="utf-8")
-    rule = re.search(r'mjx-container\[jax="SVG"\] > svg > g \{([^}]*)\}', css)
+    # a drawing's group, and a repeated formula's <use> of it
+    rule = re.search(r'mjx-container\[jax="SVG"\] > svg > g,\s*'
+                     r'mjx-container\[jax="SVG"\] > svg > use \{([^}]*)\}', css)
     assert rule and "fill: currentColor" in rule.group(1) and "stroke: currentColor" in rule.group(1)
 
 
