@@ -204,8 +204,7 @@ def book_command(config: str, verbose: bool = False, builder: str = "html") -> l
             "--warningiserror", "--nitpick", "--keep-going", *([] if verbose else ["--quiet"])]
 
 
-def run_book_build(command: list[str], verbose: bool, env: dict[str, str] | None = None,
-                   cwd: Path | None = None) -> tuple[int, int]:
+def run_book_build(command: list[str], verbose: bool) -> tuple[int, int]:
     """Run `command` (a `book_command`); return its exit status and the number of warnings and
     errors it wrote.
 
@@ -216,7 +215,7 @@ def run_book_build(command: list[str], verbose: bool, env: dict[str, str] | None
     """
     with tempfile.TemporaryFile("w+", encoding="utf-8") as held:
         process = subprocess.Popen(command, stdout=None if verbose else held,
-                                   stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+                                   stderr=subprocess.PIPE, text=True)
         problems = 0
         for line in process.stderr:
             sys.stderr.write(line)
