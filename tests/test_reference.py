@@ -22,6 +22,7 @@ import pytest
 from scipy.optimize import rosen_der
 
 import optimlab as ol
+from optimlab.optimizers import from_options
 
 FIXTURES = sorted((Path(__file__).parent / "reference").glob("*.json"))
 CASES = [case for fixture in FIXTURES for case in json.loads(fixture.read_text())["cases"]]
@@ -40,16 +41,14 @@ def gradient_of(function: dict):
 
 
 def schedule_of(spec: dict):
-    return getattr(ol.schedules, spec["name"])(**spec["arguments"])
+    return ol.schedules.from_options({"schedule": spec["name"], **spec["arguments"]})
 
 
 def optimizer_of(case: dict):
-    kwargs = dict(case["kwargs"])
-    if "betas" in kwargs:
-        kwargs["betas"] = tuple(kwargs["betas"])
+    options = dict(case["kwargs"])
     if "schedule" in case:
-        kwargs["lr"] = schedule_of(case["schedule"])
-    return getattr(ol, case["optimizer"].lower())(**kwargs)
+        options["lr"] = {"schedule": case["schedule"]["name"], **case["schedule"]["arguments"]}
+    return from_options(case["optimizer"].lower(), options)
 
 
 def clipped(grad, clip: dict | None):

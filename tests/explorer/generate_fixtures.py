@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 import optimlab as ol
-from optimlab import functions, schedules
+from optimlab import functions
+from optimlab.optimizers import from_options
 
 OUT = Path(__file__).with_name("fixtures.json")
 # The test functions by their Python names (optimlab.functions.<name>).
@@ -101,19 +102,8 @@ def with_schedule(rng, kwargs: dict, steps: int) -> dict:
     return {**kwargs, "lr": spec}
 
 
-def factory_kwargs(kwargs: dict) -> dict:
-    """The Python arguments for the JSON options (tuples, schedule objects)."""
-    result = dict(kwargs)
-    if "betas" in result:
-        result["betas"] = tuple(result["betas"])
-    if isinstance(result.get("lr"), dict):
-        spec = dict(result["lr"])
-        result["lr"] = getattr(schedules, spec.pop("schedule"))(**spec)
-    return result
-
-
 def case(name: str, kwargs: dict, function: str, x0, steps: int, noise=None) -> dict:
-    optimizer = getattr(ol, name)(**factory_kwargs(kwargs))
+    optimizer = from_options(name, kwargs)
     landscape = FUNCTIONS[function]
     if noise is not None:
         landscape = functions.noisy(landscape, **noise)
