@@ -11,9 +11,9 @@ another in Python.
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
+from registry import bad_values
 
 import optimlab as ol
 from optimlab import schedules
@@ -29,33 +29,6 @@ def required_options(entry: dict, parameters: str = "hyperparameters") -> dict:
     """Values for the required parameters only (a learning rate, a number of steps)."""
     return {p["name"]: 100 if p["check"]["kind"] == "integer" else 0.1
             for p in entry[parameters] if p["required"]}
-
-
-def bad_values(check: dict):
-    """(value, message key) pairs the check must refuse, read from its description."""
-    kind = check["kind"]
-    if kind == "number":
-        yield "x", "type"
-        yield True, "type"
-        yield math.nan, "range"
-        low, high = check["low"], check["high"]
-        if low is not None:
-            yield (low if not check["low_inclusive"] else low - 0.5), "range"
-        if high is not None:
-            yield (high if not check["high_inclusive"] else high + 0.5), "range"
-        else:
-            yield math.inf, "range"
-    elif kind == "integer":
-        yield check["low"] - 1, "range"
-        yield 2.5, "range"
-    elif kind == "flag":
-        yield 1, "type"
-        yield "yes", "type"
-    elif kind == "tuple":
-        yield [0.5] * (check["length"] + 1), "type"
-        yield "ab", "type"
-    elif kind == "optional":
-        yield from bad_values(check["check"])
 
 
 def every_check():
