@@ -170,7 +170,7 @@ ROWS = [
         settings=({"lr": 0.1, "weight_decay": 0.1}, {"lr": 0.1, "maximize": True}),
         # Adafactor's step is relative to the RMS of each run's own parameters, so these also
         # check that a batch's rows are separate vectors, not one matrix.
-        sweeps={"lr": (0.01, 0.1, 0.5, 2.0), "beta2_decay": (-0.8, -0.5, 0.0),
+        sweeps={"lr": (0.01, 0.1, 0.5, 2.0), "beta2_decay": (-0.8, -0.5, -0.3, 0.0),
                 "eps": ((None, 1e-3), (1e-3, 1e-3), (None, 10.0)), "d": (1.0, 3.0),
                 "weight_decay": (0.0, 0.2)},
         sweep_options=({}, {"maximize": True}),
