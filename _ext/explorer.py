@@ -43,8 +43,8 @@ class explorer_node(nodes.General, nodes.Element):
 
 def _check_settings(settings: dict, where: str) -> dict:
     """The settings with defaults filled in, after the package's own checks of each run."""
-    import optimlab as ol
     from optimlab import functions
+    from optimlab.optimizers import from_options
 
     settings = {**DEFAULTS, **settings}
     unknown = set(settings) - {"function", "x0", "steps", "runs", "schedule", "noise", "metric",
@@ -57,10 +57,7 @@ def _check_settings(settings: dict, where: str) -> dict:
                          f"got {settings['function']!r}")
     settings.setdefault("x0", list(function.start))
     for run in settings["runs"]:
-        options = dict(run.get("options", {}))
-        if "betas" in options:
-            options["betas"] = tuple(options["betas"])
-        getattr(ol, run["optimizer"])(**options)  # raises, naming the bad option
+        from_options(run["optimizer"], run.get("options", {}))  # raises, naming the bad option
     return settings
 
 
@@ -111,6 +108,7 @@ def landscape_data() -> dict:
     from matplotlib.figure import Figure
 
     from optimlab import functions
+    from optimlab.optimizers import catalogue
     from optimlab.plotting import OPTIMIZER_COLOURS
     from optimlab.plotting import scene
 
@@ -134,7 +132,8 @@ def landscape_data() -> dict:
             "aspect": scene.default_aspect(function), "auto_height": scene.AUTO_HEIGHT,
         }
     return {"landscapes": landscapes, "colours": dict(OPTIMIZER_COLOURS),
-            "contour": {"colour": "#5b6f8a", "alpha": 0.8, "fill_alpha": 0.28}}
+            "contour": {"colour": "#5b6f8a", "alpha": 0.8, "fill_alpha": 0.28},
+            "catalogue": catalogue()}
 
 
 def _add_assets(app, pagename, templatename, context, doctree):
@@ -187,6 +186,7 @@ def _still(settings: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import optimlab as ol
     from optimlab import functions
+    from optimlab.optimizers import from_options
     from optimlab.plotting import colours_for
     from optimlab.plotting.legibility import figure_png
 
@@ -197,14 +197,13 @@ def _still(settings: dict, path: Path) -> None:
                                    seed=noise.get("seed", 0))
     paths = {}
     for run in settings["runs"]:
-        options = dict(run.get("options", {}))
-        if "betas" in options:
-            options["betas"] = tuple(options["betas"])
-        label = run["optimizer"] + "".join(f", {k}={v}" for k, v in sorted(options.items())
+        options = run.get("options", {})
+        label = run["optimizer"] + "".join(f", {k}={tuple(v) if isinstance(v, list) else v}"
+                                           for k, v in sorted(options.items())
                                            if k in ("lr", "momentum", "beta", "betas"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ol.DivergenceWarning)
-            paths[label] = ol.run(getattr(ol, run["optimizer"])(**options), function.grad,
+            paths[label] = ol.run(from_options(run["optimizer"], options), function.grad,
                                   settings["x0"], settings["steps"])
     picture = ol.plot_paths(function, paths, colours=colours_for(paths))
     path.write_bytes(figure_png(picture))

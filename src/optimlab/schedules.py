@@ -2,9 +2,11 @@
 
 Pass one as ``lr`` to any optimizer. Each schedule is a small frozen dataclass of its arguments
 (:class:`WarmupCosine`, ...), made by the class or by its lowercase function
-(:func:`warmup_cosine`, ...) with the same arguments; the arguments are checked however it is
-made. Every schedule returns a learning rate between its smallest and largest value at every
-step.
+(:func:`warmup_cosine`, ...) with the same arguments; the arguments are declared once, with
+their checks and the checks between them (:mod:`optimlab._checks`), checked however it is made,
+and described by :func:`catalogue` for the explorer. :func:`from_options` makes one from JSON
+(``{"schedule": "warmup_cosine", "peak": 0.1, ...}``). Every schedule returns a learning rate
+between its smallest and largest value at every step.
 
 Example:
     >>> from optimlab.schedules import warmup_cosine
@@ -19,11 +21,17 @@ import math
 from dataclasses import dataclass
 
 from . import _checks
+from ._checks import Constraint, Param, declared
 
 __all__ = [
     "Schedule", "Constant", "StepDecay", "ExponentialDecay", "CosineDecay", "WarmupCosine",
     "constant", "step_decay", "exponential_decay", "cosine_decay", "warmup_cosine",
+    "catalogue", "from_options",
 ]
+
+RATE = _checks.Number(0.0)                     # a learning rate: a finite float >= 0
+STEPS = _checks.Integer(1)                     # a number of steps: an integer >= 1
+DECAY_FACTOR = _checks.Number(0.0, 1.0, low_inclusive=False, high_inclusive=True)  # (0, 1]
 
 
 def _check_t(t) -> int:
@@ -32,28 +40,14 @@ def _check_t(t) -> int:
     return int(t)
 
 
-def _decay_factor(gamma) -> float:
-    gamma = _checks.positive("gamma", gamma)
-    if gamma > 1:
-        raise ValueError(f"gamma must be in (0, 1]; got {gamma!r}")
-    return gamma
-
-
 @dataclass(frozen=True)
-class Schedule:
+class Schedule(_checks.Declared):
     """A learning-rate schedule: ``schedule(t)`` is the rate at step ``t = 1, 2, ...``.
 
-    Subclasses hold the formula in :meth:`value` and check their arguments in :meth:`checked`;
-    calling a schedule checks ``t`` first.
+    Subclasses declare their arguments (:func:`optimlab._checks.declared`) and the checks between
+    them (``constraints``) and hold the formula in :meth:`value`; calling a schedule checks
+    ``t`` first.
     """
-
-    def __post_init__(self):
-        for name, value in self.checked().items():
-            object.__setattr__(self, name, value)
-
-    def checked(self) -> dict:
-        """The arguments in normal form, or a ValueError naming the bad one."""
-        return {}
 
     def __call__(self, t: int) -> float:
         return self.value(_check_t(t))
@@ -72,10 +66,7 @@ class Constant(Schedule):
         0.1
     """
 
-    lr: float
-
-    def checked(self):
-        return {"lr": _checks.number("lr", self.lr)}
+    lr: float = declared(check=RATE)
 
     def value(self, t):
         return self.lr
@@ -99,13 +90,9 @@ class StepDecay(Schedule):
         (1.0, 0.5, 0.25)
     """
 
-    lr: float
-    step_size: int
-    gamma: float = 0.1
-
-    def checked(self):
-        return {"gamma": _decay_factor(self.gamma), "lr": _checks.number("lr", self.lr),
-                "step_size": _checks.integer("step_size", self.step_size, 1)}
+    lr: float = declared(check=RATE)
+    step_size: int = declared(check=STEPS)
+    gamma: float = declared(0.1, DECAY_FACTOR)
 
     def value(self, t):
         return self.lr * self.gamma ** ((t - 1) // self.step_size)
@@ -126,11 +113,8 @@ class ExponentialDecay(Schedule):
         0.81
     """
 
-    lr: float
-    gamma: float
-
-    def checked(self):
-        return {"gamma": _decay_factor(self.gamma), "lr": _checks.number("lr", self.lr)}
+    lr: float = declared(check=RATE)
+    gamma: float = declared(check=DECAY_FACTOR)
 
     def value(self, t):
         return self.lr * self.gamma ** (t - 1)
@@ -159,17 +143,11 @@ class CosineDecay(Schedule):
         (1.0, 0.5, 0.0)
     """
 
-    lr: float
-    total_steps: int
-    min_lr: float = 0.0
-
-    def checked(self):
-        lr = _checks.number("lr", self.lr)
-        min_lr = _checks.number("min_lr", self.min_lr)
-        if min_lr > lr:
-            raise ValueError(f"min_lr must not exceed lr={lr!r}; got {min_lr!r}")
-        return {"lr": lr, "min_lr": min_lr,
-                "total_steps": _checks.integer("total_steps", self.total_steps, 1)}
+    lr: float = declared(check=RATE)
+    total_steps: int = declared(check=STEPS)
+    min_lr: float = declared(0.0, RATE)
+    constraints = (Constraint((), (("min_lr", "<=", Param("lr")),),
+                              "min_lr must not exceed lr={lr}; got {min_lr}"),)
 
     def value(self, t):
         progress = min(t - 1, self.total_steps) / self.total_steps
@@ -200,23 +178,16 @@ class WarmupCosine(Schedule):
         [0.25, 0.5, 0.75, 1.0, 0.854, 0.5, 0.146, 0.0]
     """
 
-    peak: float
-    warmup_steps: int
-    total_steps: int
-    min_lr: float = 0.0
-
-    def checked(self):
-        peak = _checks.number("peak", self.peak)
-        warmup_steps = _checks.integer("warmup_steps", self.warmup_steps, 1)
-        total_steps = _checks.integer("total_steps", self.total_steps, 1)
-        if total_steps <= warmup_steps:
-            raise ValueError(f"total_steps must exceed warmup_steps={warmup_steps}; "
-                             f"got {self.total_steps!r}")
-        min_lr = _checks.number("min_lr", self.min_lr)
-        if min_lr > peak:
-            raise ValueError(f"min_lr must not exceed peak={peak!r}; got {min_lr!r}")
-        return {"peak": peak, "warmup_steps": warmup_steps, "total_steps": total_steps,
-                "min_lr": min_lr}
+    peak: float = declared(check=RATE)
+    warmup_steps: int = declared(check=STEPS)
+    total_steps: int = declared(check=STEPS)
+    min_lr: float = declared(0.0, RATE)
+    constraints = (
+        Constraint((), (("total_steps", ">", Param("warmup_steps")),),
+                   "total_steps must exceed warmup_steps={warmup_steps}; got {total_steps}"),
+        Constraint((), (("min_lr", "<=", Param("peak")),),
+                   "min_lr must not exceed peak={peak}; got {min_lr}"),
+    )
 
     def value(self, t):
         if t <= self.warmup_steps:
@@ -232,3 +203,33 @@ step_decay = _checks.factory(StepDecay, "step_decay")
 exponential_decay = _checks.factory(ExponentialDecay, "exponential_decay")
 cosine_decay = _checks.factory(CosineDecay, "cosine_decay")
 warmup_cosine = _checks.factory(WarmupCosine, "warmup_cosine")
+
+
+SCHEDULES = {make.__name__: make.made for make in
+             (constant, step_decay, exponential_decay, cosine_decay, warmup_cosine)}
+UNKNOWN = f"lr schedule {{value}} is not one of {', '.join(SCHEDULES)}"
+
+
+def catalogue() -> dict:
+    """Every schedule's arguments (name, default or required, check) and the checks between
+    them, as JSON, by the name of its function: the ``"schedules"`` of
+    :func:`optimlab.optimizers.catalogue`."""
+    return {name: cls.describe(name) for name, cls in SCHEDULES.items()}
+
+
+def from_options(spec: dict) -> Schedule:
+    """The schedule ``{"schedule": name, **arguments}`` describes (JSON, as the explorer and
+    the fixtures write it); a ValueError names an unknown schedule or argument.
+
+    Example:
+        >>> from_options({"schedule": "step_decay", "lr": 1.0, "step_size": 10})(11)
+        0.1
+    """
+    if not isinstance(spec, dict) or "schedule" not in spec:
+        raise ValueError(f"lr must be a number or a schedule {{'schedule': name, ...}}; "
+                         f"got {spec!r}")
+    arguments = dict(spec)
+    name = arguments.pop("schedule")
+    if not isinstance(name, str) or name not in SCHEDULES:
+        raise ValueError(_checks.fill(UNKNOWN, name))
+    return SCHEDULES[name].from_json(arguments, name)

@@ -8,7 +8,9 @@ lion-pytorch, as torch has no Lion), :mod:`.adafactor` (torch's Adafactor) and :
 
 Every optimizer is a small frozen dataclass of hyperparameters (``Adam``), made by the class or
 by its lowercase function (``adam``) with the same arguments; the hyperparameters are checked
-whenever one is made, also by :func:`dataclasses.replace`. Two methods:
+whenever one is made, also by :func:`dataclasses.replace`. :func:`catalogue` describes every
+optimizer's hyperparameters (defaults, checks, messages) as JSON, read from those declarations,
+and :func:`from_options` makes an optimizer from JSON options. Two methods:
 
 * ``init(x)`` returns the initial :class:`State` for parameters ``x``;
 * ``step(x, g, state)`` takes the parameters, the gradient at them and the state, and returns
@@ -35,6 +37,7 @@ Example:
 """
 
 from ._base import LearningRate, Optimizer, State
+from ._catalogue import catalogue, from_options
 from .adafactor import Adafactor, adafactor
 from .adagrad import Adagrad, adagrad
 from .adam import Adam, AdamW, adam, adamw
@@ -76,3 +79,5 @@ __all__ = [
     "lion",
     "adopt",
 ]
+# catalogue and from_options are public too, but __all__ lists the optimizers alone (with their
+# State and interface): pages and tests iterate its lowercase names as the optimizers' functions.

@@ -1,8 +1,10 @@
 """What every optimizer shares: the state, the interface, and hyperparameters checked once.
 
 A hyperparameter is declared once, on the class, with its default and its check
-(:func:`hyperparameter`); the check runs whenever an optimizer is made, by the class, by its
-factory function or by :func:`dataclasses.replace`. ``_checks.factory`` then makes the lowercase
+(:func:`hyperparameter`, a declared check of :mod:`optimlab._checks`); the check runs whenever an
+optimizer is made, by the class, by its factory function, by :func:`dataclasses.replace` or by
+:func:`optimlab.optimizers.from_options`, and the same declaration is what
+:func:`optimlab.optimizers.catalogue` describes. ``_checks.factory`` then makes the lowercase
 function (``adam``) from the class (``Adam``), with the same signature, so no default is written
 twice. :func:`batch` stacks several settings of one optimizer for :func:`optimlab.run_grid`.
 """
@@ -12,15 +14,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any, Callable, ClassVar, Union
 
 import numpy as np
 
 from .. import _checks
 
 LearningRate = Union[float, Callable[[int], float]]
-
-_NO_DEFAULT = dataclasses.MISSING
 
 
 @dataclass(frozen=True)
@@ -46,74 +46,50 @@ class State:
         return cls(t=0, buffers={name: zeros for name in names})
 
 
-# The checks a hyperparameter can declare. Each takes the parameter's name and the value and
-# returns the value in normal form, or raises a ValueError naming the parameter.
-
-def learning_rate(name: str, value) -> LearningRate:
-    """A float >= 0, or a schedule (any callable of the step t)."""
-    return value if callable(value) else _checks.number(name, value)
-
-
-def nonnegative(name: str, value) -> float:
-    """A finite float >= 0."""
-    return _checks.number(name, value)
+# The checks hyperparameters declare (each one object, which validates in Python and describes
+# itself in the catalogue, :func:`optimlab.optimizers.catalogue`).
+LEARNING_RATE = _checks.Number(0.0, schedule=True)  # a float >= 0, or a schedule (a callable of t)
+NONNEGATIVE = _checks.Number(0.0)                    # a finite float >= 0
+FRACTION = _checks.Number(0.0, 1.0)                  # in [0, 1): a decay rate, a momentum
+CLOSED_FRACTION = _checks.Number(0.0, 1.0, high_inclusive=True)  # in [0, 1]: SGD's dampening
+BETAS = _checks.Pair((FRACTION, FRACTION), "(beta1, beta2)")
+FLAG = _checks.Flag()                                # an option that changes the rule
 
 
-def fraction(name: str, value) -> float:
-    """A float in [0, 1), such as a decay rate or a momentum."""
-    return _checks.number(name, value, 0.0, 1.0)
-
-
-def closed_fraction(name: str, value) -> float:
-    """A float in [0, 1], such as SGD's dampening."""
-    return _checks.number(name, value, 0.0, 1.0, high_inclusive=True)
-
-
-def betas(name: str, value) -> tuple[float, float]:
-    """A pair of floats, each in [0, 1)."""
-    try:
-        beta1, beta2 = value
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (beta1, beta2); got {value!r}") from None
-    return fraction(f"{name}[0]", beta1), fraction(f"{name}[1]", beta2)
-
-
-def switch(name: str, value) -> bool:
-    """An option that changes the rule (nesterov, amsgrad, ...): True or False."""
-    return _checks.flag(name, value)
-
-
-def hyperparameter(default: Any = _NO_DEFAULT, check: Callable = nonnegative):
+def hyperparameter(default: Any = _checks.NO_DEFAULT, check: _checks.Check = NONNEGATIVE, *,
+                   keyword_only: bool = False):
     """Declare a hyperparameter of an optimizer class: its default (none if omitted) and the
-    check it must pass whenever an optimizer is made."""
-    return field(default=default, metadata={"check": check})
+    check it must pass whenever an optimizer is made; ``keyword_only`` for the options torch
+    takes after its ``*`` (``maximize``)."""
+    return _checks.declared(default, check, keyword_only=keyword_only)
 
 
-class Optimizer:
+def maximize():
+    """torch's ``maximize``: step up the gradient instead of down (the gradient's sign is
+    flipped as it arrives, before any weight decay is added)."""
+    return hyperparameter(False, FLAG, keyword_only=True)
+
+
+class Optimizer(_checks.Declared):
     """The interface every optimizer implements.
 
     * ``init(x)`` returns the initial :class:`State` for parameters ``x``;
     * ``step(x, g, state)`` takes the parameters, the gradient at them and the state, and
       returns the new parameters and the new state. Nothing is modified in place.
 
-    Subclasses are frozen dataclasses whose fields are declared with :func:`hyperparameter`.
+    Subclasses are frozen dataclasses whose fields are declared with :func:`hyperparameter`
+    (checked whenever one is made) and whose :attr:`constraints` declare the checks that
+    involve several hyperparameters. ``reference`` names the implementation the rule follows
+    and ``elementwise`` says whether each coordinate's step depends on that coordinate alone.
     """
 
     lr: LearningRate
+    reference: ClassVar[str] = ""
+    elementwise: ClassVar[bool] = True
     # True for the optimizer that :func:`batch` assembles: its parameters then have a leading
     # axis of runs. Only rules that are not elementwise (Adafactor's RMS and its factored
     # statistics) need to know.
     batched = False
-
-    def __post_init__(self):
-        for spec in dataclasses.fields(self):
-            check = spec.metadata.get("check")
-            if check is not None:
-                object.__setattr__(self, spec.name, check(spec.name, getattr(self, spec.name)))
-        self.check_together()
-
-    def check_together(self) -> None:
-        """Checks that involve several hyperparameters (none by default)."""
 
     def init(self, x: np.ndarray) -> State:
         """The state before the first step for parameters ``x``."""
@@ -123,15 +99,23 @@ class Optimizer:
         """One update: parameters ``x``, gradient ``g`` at ``x``; returns ``(x_new, state_new)``."""
         raise NotImplementedError
 
+    def signed(self, g: np.ndarray) -> np.ndarray:
+        """The gradient as the rule uses it: ``-g`` with ``maximize`` (as torch flips it)."""
+        return -g if getattr(self, "maximize", False) else g
+
     def learning_rate(self, t: int) -> float:
         """The learning rate used at step ``t`` (t = 1, 2, ...)."""
         if callable(self.lr):
             value = float(self.lr(t))
             if not math.isfinite(value) or value < 0:
-                raise ValueError(f"lr schedule returned {value!r} at step t={t}; "
-                                 "learning rates must be finite and >= 0")
+                raise ValueError(SCHEDULE_RETURNED.format(value=repr(value), t=t))
             return value
         return self.lr
+
+
+# The message a schedule that returns a bad rate gets (in the catalogue for the explorer too).
+SCHEDULE_RETURNED = ("lr schedule returned {value} at step t={t}; learning rates must be finite "
+                     "and >= 0")
 
 
 def coupled_weight_decay(g: np.ndarray, x: np.ndarray, weight_decay) -> np.ndarray:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import _checks
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, hyperparameter, learning_rate, lerp
+from ._base import LEARNING_RATE, NONNEGATIVE, LearningRate, Optimizer, State, hyperparameter, \
+    lerp, maximize, power
 
 __all__ = ["Adafactor", "adafactor"]
 
@@ -18,31 +18,10 @@ __all__ = ["Adafactor", "adafactor"]
 FLOAT64_EPS = float(np.finfo(np.float64).eps)
 
 
-def nonpositive(name: str, value) -> float:
-    """A finite float <= 0, such as Adafactor's beta2_decay."""
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if isinstance(value, bool) or not math.isfinite(result) or result > 0:
-        raise ValueError(f"{name} must be a finite number <= 0; got {value!r}")
-    return result
-
-
-def epsilons(name: str, value) -> tuple[float, float]:
-    """A pair (eps1, eps2) of floats >= 0; eps1 may be None, which stands for float64's
-    machine epsilon and is stored as that number."""
-    try:
-        eps1, eps2 = value
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (eps1, eps2); got {value!r}") from None
-    eps1 = FLOAT64_EPS if eps1 is None else _checks.number(f"{name}[0]", eps1)
-    return eps1, _checks.number(f"{name}[1]", eps2)
-
-
-def at_least_one(name: str, value) -> float:
-    """A finite float >= 1, such as Adafactor's clipping threshold d."""
-    return _checks.number(name, value, low=1.0)
+# eps = (eps1, eps2), each >= 0; eps1 may be None (JSON null), which stands for float64's machine
+# epsilon and is stored as that number.
+EPSILONS = _checks.Pair((_checks.Optional(NONNEGATIVE, none_means=FLOAT64_EPS), NONNEGATIVE),
+                        "(eps1, eps2)")
 
 
 @dataclass(frozen=True)
@@ -87,6 +66,7 @@ class Adafactor(Optimizer):
             None is float64's machine epsilon (torch's ``finfo(dtype).eps``).
         d: the clipping threshold :math:`d \ge 1` of the update's RMS, default 1.
         weight_decay: :math:`\lambda \ge 0`, decoupled, default 0.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -100,11 +80,14 @@ class Adafactor(Optimizer):
         ((1024, 1), (1, 512))
     """
 
-    lr: LearningRate = hyperparameter(0.01, learning_rate)
-    beta2_decay: float = hyperparameter(-0.8, nonpositive)
-    eps: tuple[float | None, float] = hyperparameter((None, 1e-3), epsilons)
-    d: float = hyperparameter(1.0, at_least_one)
+    lr: LearningRate = hyperparameter(0.01, LEARNING_RATE)
+    beta2_decay: float = hyperparameter(-0.8, _checks.Number(None, 0.0, high_inclusive=True))
+    eps: tuple[float | None, float] = hyperparameter((None, 1e-3), EPSILONS)
+    d: float = hyperparameter(1.0, _checks.Number(1.0))
     weight_decay: float = hyperparameter(0.0)
+    maximize: bool = maximize()
+    reference = "torch.optim.Adafactor (torch 2.13)"
+    elementwise = False
 
     def _factored(self, x) -> bool:
         # A matrix (or a stack of them, factored over the last two axes, as torch does);
@@ -122,6 +105,7 @@ class Adafactor(Optimizer):
     def step(self, x, g, state):
         t = state.t + 1
         lr = self.learning_rate(t)
+        g = self.signed(g)
         eps1, eps2 = self.eps
         # Norms over one parameter: all its axes (but the runs' axis in a batch).
         axes = tuple(range(int(self.batched), np.ndim(x)))
@@ -130,7 +114,7 @@ class Adafactor(Optimizer):
         def norm(a):
             return np.sqrt(np.sum(a * a, axis=axes, keepdims=True))
 
-        weight = float(t) ** self.beta2_decay
+        weight = power(float(t), self.beta2_decay)
         rho = np.minimum(lr, 1 / float(t) ** 0.5)
         alpha = np.maximum(eps2, norm(x) / size**0.5) * rho
         x = x * (1 - lr * self.weight_decay)

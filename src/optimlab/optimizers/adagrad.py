@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, coupled_weight_decay, \
-    hyperparameter, learning_rate
+from ._base import LEARNING_RATE, LearningRate, Optimizer, State, coupled_weight_decay, \
+    hyperparameter, maximize
 
 __all__ = ["Adagrad", "adagrad"]
 
@@ -34,6 +34,7 @@ class Adagrad(Optimizer):
         weight_decay: :math:`\lambda \ge 0`, default 0.
         initial_accumulator_value: :math:`s_0 \ge 0`, default 0.
         eps: :math:`\epsilon \ge 0`, default 1e-10.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -43,11 +44,13 @@ class Adagrad(Optimizer):
         [0.5, 0.5]
     """
 
-    lr: LearningRate = hyperparameter(0.01, learning_rate)
+    lr: LearningRate = hyperparameter(0.01, LEARNING_RATE)
     lr_decay: float = hyperparameter(0.0)
     weight_decay: float = hyperparameter(0.0)
     initial_accumulator_value: float = hyperparameter(0.0)
     eps: float = hyperparameter(1e-10)
+    maximize: bool = maximize()
+    reference = "torch.optim.Adagrad (torch 2.13)"
 
     def init(self, x):
         total = np.full_like(x, self.initial_accumulator_value, dtype=float)
@@ -55,7 +58,7 @@ class Adagrad(Optimizer):
 
     def step(self, x, g, state):
         t = state.t + 1
-        g = coupled_weight_decay(g, x, self.weight_decay)
+        g = coupled_weight_decay(self.signed(g), x, self.weight_decay)
         lr = self.learning_rate(t) / (1 + (t - 1) * self.lr_decay)
         total = state["sum"] + g * g
         x = x - lr * g / (np.sqrt(total) + self.eps)

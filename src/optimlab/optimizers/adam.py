@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, betas, coupled_weight_decay, \
-    hyperparameter, learning_rate, switch
+from ._base import BETAS, FLAG, LEARNING_RATE, LearningRate, Optimizer, State, \
+    coupled_weight_decay, hyperparameter, maximize, power
 
 __all__ = ["Adam", "AdamW", "adam", "adamw"]
 
@@ -19,7 +18,8 @@ class Adam(Optimizer):
     r"""Adam: bias-corrected moving averages of the gradient and of its square.
 
     Exactly ``torch.optim.Adam`` (:math:`\epsilon` added after the square root of
-    :math:`\hat v_t`; weight decay is the coupled L2 term):
+    :math:`\hat v_t`; weight decay is the coupled L2 term, or with
+    ``decoupled_weight_decay`` AdamW's shrinking of the parameters, :class:`AdamW`):
 
     .. math::
 
@@ -40,6 +40,10 @@ class Adam(Optimizer):
         eps: :math:`\epsilon \ge 0`, default 1e-8.
         weight_decay: :math:`\lambda \ge 0`, default 0.
         amsgrad: use the running maximum of :math:`v_t`, default False.
+        maximize: step up the gradient (torch's ``maximize``), default False.
+        decoupled_weight_decay: shrink the parameters by :math:`1 - \eta\lambda` instead of
+            adding :math:`\lambda x` to the gradient, as :class:`AdamW` (which is Adam with
+            this on), default False.
 
     Example:
         >>> import numpy as np
@@ -49,13 +53,14 @@ class Adam(Optimizer):
         [8.8, -2.8]
     """
 
-    lr: LearningRate = hyperparameter(0.001, learning_rate)
-    betas: tuple[float, float] = hyperparameter((0.9, 0.999), betas)
+    lr: LearningRate = hyperparameter(0.001, LEARNING_RATE)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.999), BETAS)
     eps: float = hyperparameter(1e-8)
     weight_decay: float = hyperparameter(0.0)
-    amsgrad: bool = hyperparameter(False, switch)
-    # AdamW sets this, as PyTorch's Adam(decoupled_weight_decay=True) does.
-    decoupled_weight_decay: ClassVar[bool] = False
+    amsgrad: bool = hyperparameter(False, FLAG)
+    maximize: bool = maximize()
+    decoupled_weight_decay: bool = hyperparameter(False, FLAG, keyword_only=True)
+    reference = "torch.optim.Adam (torch 2.13)"
 
     def init(self, x):
         return State.zeros(x, "m", "v", "v_max")
@@ -64,6 +69,7 @@ class Adam(Optimizer):
         t = state.t + 1
         beta1, beta2 = self.betas
         lr = self.learning_rate(t)
+        g = self.signed(g)
         if self.decoupled_weight_decay:
             x = x * (1 - lr * self.weight_decay)
         else:
@@ -71,8 +77,8 @@ class Adam(Optimizer):
         m = beta1 * state["m"] + (1 - beta1) * g
         v = beta2 * state["v"] + (1 - beta2) * g * g
         v_max = np.maximum(state["v_max"], v) if self.amsgrad else state["v_max"]
-        m_hat = m / (1 - beta1**t)
-        v_hat = (v_max if self.amsgrad else v) / (1 - beta2**t)
+        m_hat = m / (1 - power(beta1, t))
+        v_hat = (v_max if self.amsgrad else v) / (1 - power(beta2, t))
         x = x - lr * m_hat / (np.sqrt(v_hat) + self.eps)
         return x, State(t=t, buffers={"m": m, "v": v, "v_max": v_max})
 
@@ -81,8 +87,10 @@ class Adam(Optimizer):
 class AdamW(Adam):
     r"""AdamW: Adam with decoupled weight decay.
 
-    Exactly ``torch.optim.AdamW``: the parameters shrink by :math:`1 - \eta\lambda` first, then
-    take an :class:`Adam` step on the plain gradient (no L2 term in :math:`m` or :math:`v`):
+    Exactly ``torch.optim.AdamW``, which is ``torch.optim.Adam`` with
+    ``decoupled_weight_decay=True`` (and a default weight decay of 0.01): the parameters shrink
+    by :math:`1 - \eta\lambda` first, then take an :class:`Adam` step on the plain gradient
+    (no L2 term in :math:`m` or :math:`v`):
 
     .. math::
 
@@ -99,6 +107,7 @@ class AdamW(Adam):
         eps: :math:`\epsilon \ge 0`, default 1e-8.
         weight_decay: :math:`\lambda \ge 0`, default 0.01.
         amsgrad: use the running maximum of :math:`v_t`, default False.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -109,7 +118,9 @@ class AdamW(Adam):
     """
 
     weight_decay: float = hyperparameter(0.01)
-    decoupled_weight_decay: ClassVar[bool] = True
+    # Not an argument, as in torch.optim.AdamW: always on.
+    decoupled_weight_decay: bool = field(default=True, init=False)
+    reference = "torch.optim.AdamW (torch 2.13)"
 
 
 adam = factory(Adam, "adam")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, betas, coupled_weight_decay, \
-    hyperparameter, learning_rate, power
+from ._base import BETAS, LEARNING_RATE, LearningRate, Optimizer, State, \
+    coupled_weight_decay, hyperparameter, maximize, power
 
 __all__ = ["Adamax", "adamax", "step_bound"]
 
@@ -67,6 +67,7 @@ class Adamax(Optimizer):
         betas: :math:`(\beta_1, \beta_2)`, each in [0, 1), default (0.9, 0.999).
         eps: :math:`\epsilon \ge 0`, default 1e-8.
         weight_decay: :math:`\lambda \ge 0`, the coupled L2 term, default 0.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -76,10 +77,12 @@ class Adamax(Optimizer):
         ([1.1], [4.00000001])
     """
 
-    lr: LearningRate = hyperparameter(0.002, learning_rate)
-    betas: tuple[float, float] = hyperparameter((0.9, 0.999), betas)
+    lr: LearningRate = hyperparameter(0.002, LEARNING_RATE)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.999), BETAS)
     eps: float = hyperparameter(1e-8)
     weight_decay: float = hyperparameter(0.0)
+    maximize: bool = maximize()
+    reference = "torch.optim.Adamax (torch 2.13)"
 
     def init(self, x):
         return State.zeros(x, "m", "u")
@@ -87,7 +90,7 @@ class Adamax(Optimizer):
     def step(self, x, g, state):
         t = state.t + 1
         beta1, beta2 = self.betas
-        g = coupled_weight_decay(g, x, self.weight_decay)
+        g = coupled_weight_decay(self.signed(g), x, self.weight_decay)
         m = beta1 * state["m"] + (1 - beta1) * g
         u = np.maximum(beta2 * state["u"], np.abs(g) + self.eps)
         x = x - self.learning_rate(t) / (1 - power(beta1, t)) * (m / u)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, betas, coupled_weight_decay, \
-    hyperparameter, learning_rate, lerp, switch
+from ._base import BETAS, FLAG, LEARNING_RATE, LearningRate, Optimizer, State, \
+    coupled_weight_decay, hyperparameter, lerp, maximize
 
 __all__ = ["ADOPT", "adopt"]
 
@@ -45,6 +45,7 @@ class ADOPT(Optimizer):
         weight_decay: :math:`\lambda \ge 0`, default 0.
         decouple: shrink the parameters by :math:`1 - \eta\lambda` (as AdamW) instead of
             adding :math:`\lambda x` to the gradient, default False.
+        maximize: step up the gradient (torch-adopt's ``maximize``, as torch's), default False.
 
     Example:
         >>> import numpy as np
@@ -57,11 +58,13 @@ class ADOPT(Optimizer):
         [0.99]
     """
 
-    lr: LearningRate = hyperparameter(0.001, learning_rate)
-    betas: tuple[float, float] = hyperparameter((0.9, 0.9999), betas)
+    lr: LearningRate = hyperparameter(0.001, LEARNING_RATE)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.9999), BETAS)
     eps: float = hyperparameter(1e-6)
     weight_decay: float = hyperparameter(0.0)
-    decouple: bool = hyperparameter(False, switch)
+    decouple: bool = hyperparameter(False, FLAG)
+    maximize: bool = maximize()
+    reference = "adopt.ADOPT (torch-adopt 0.1.0)"
 
     def init(self, x):
         return State.zeros(x, "m", "v")
@@ -70,7 +73,7 @@ class ADOPT(Optimizer):
         t = state.t + 1
         beta1, beta2 = self.betas
         lr, decay = self.learning_rate(t), self.weight_decay
-        x = np.array(x, dtype=float)
+        x, g = np.array(x, dtype=float), self.signed(g)
         if not self.decouple:
             g = coupled_weight_decay(g, x, decay)
         m, v = state["m"], state["v"]

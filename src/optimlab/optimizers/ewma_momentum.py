@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, fraction, hyperparameter, \
-    learning_rate, switch
+from ._base import FLAG, FRACTION, LEARNING_RATE, LearningRate, Optimizer, State, \
+    hyperparameter, power
 
 __all__ = ["EWMAMomentum", "ewma_momentum"]
 
@@ -40,9 +40,10 @@ class EWMAMomentum(Optimizer):
         ([-4.0], [0.4])
     """
 
-    lr: LearningRate = hyperparameter(check=learning_rate)
-    beta: float = hyperparameter(0.9, fraction)
-    bias_correction: bool = hyperparameter(True, switch)
+    lr: LearningRate = hyperparameter(check=LEARNING_RATE)
+    beta: float = hyperparameter(0.9, FRACTION)
+    bias_correction: bool = hyperparameter(True, FLAG)
+    reference = "optimlab's own: Adam's first moment (Kingma & Ba, 2015)"
 
     def init(self, x):
         return State.zeros(x, "v")
@@ -50,7 +51,7 @@ class EWMAMomentum(Optimizer):
     def step(self, x, g, state):
         t = state.t + 1
         v = self.beta * state["v"] + (1 - self.beta) * g
-        v_hat = v / (1 - self.beta**t) if self.bias_correction else v
+        v_hat = v / (1 - power(self.beta, t)) if self.bias_correction else v
         x = x - self.learning_rate(t) * v_hat
         return x, State(t=t, buffers={"v": v})
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, betas, hyperparameter, learning_rate
+from ._base import BETAS, LEARNING_RATE, LearningRate, Optimizer, State, hyperparameter
 
 __all__ = ["Lion", "lion"]
 
@@ -47,9 +47,10 @@ class Lion(Optimizer):
         ([1.1, 0.9], [-0.3, 0.0002])
     """
 
-    lr: LearningRate = hyperparameter(1e-4, learning_rate)
-    betas: tuple[float, float] = hyperparameter((0.9, 0.99), betas)
+    lr: LearningRate = hyperparameter(1e-4, LEARNING_RATE)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.99), BETAS)
     weight_decay: float = hyperparameter(0.0)
+    reference = "lion_pytorch.Lion (lion-pytorch 0.2.5)"
 
     def init(self, x):
         return State.zeros(x, "m")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, betas, hyperparameter, learning_rate, \
-    power, switch, weight_decay_either_way
+from ._base import BETAS, FLAG, LEARNING_RATE, LearningRate, Optimizer, State, \
+    hyperparameter, maximize, power, weight_decay_either_way
 
 __all__ = ["NAdam", "nadam", "momentum_schedule"]
 
@@ -61,6 +61,7 @@ class NAdam(Optimizer):
         momentum_decay: :math:`\psi \ge 0`, how fast :math:`\mu_t` rises, default 0.004.
         decoupled_weight_decay: shrink the parameters as AdamW does instead of adding
             :math:`\lambda x` to the gradient (PyTorch's NAdamW), default False.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -70,12 +71,14 @@ class NAdam(Optimizer):
         ([0.894355], [0.450073])
     """
 
-    lr: LearningRate = hyperparameter(0.002, learning_rate)
-    betas: tuple[float, float] = hyperparameter((0.9, 0.999), betas)
+    lr: LearningRate = hyperparameter(0.002, LEARNING_RATE)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.999), BETAS)
     eps: float = hyperparameter(1e-8)
     weight_decay: float = hyperparameter(0.0)
     momentum_decay: float = hyperparameter(0.004)
-    decoupled_weight_decay: bool = hyperparameter(False, switch)
+    decoupled_weight_decay: bool = hyperparameter(False, FLAG)
+    maximize: bool = maximize()
+    reference = "torch.optim.NAdam (torch 2.13)"
 
     def init(self, x):
         zeros = np.zeros_like(x, dtype=float)
@@ -85,7 +88,7 @@ class NAdam(Optimizer):
         t = state.t + 1
         beta1, beta2 = self.betas
         lr = self.learning_rate(t)
-        x, g = weight_decay_either_way(x, g, lr, self.weight_decay,
+        x, g = weight_decay_either_way(x, self.signed(g), lr, self.weight_decay,
                                        self.decoupled_weight_decay)
         mu = momentum_schedule(beta1, self.momentum_decay, t)
         mu_next = momentum_schedule(beta1, self.momentum_decay, t + 1)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, betas, hyperparameter, learning_rate, \
-    power, switch, weight_decay_either_way
+from ._base import BETAS, FLAG, LEARNING_RATE, LearningRate, Optimizer, State, \
+    hyperparameter, maximize, power, weight_decay_either_way
 
 __all__ = ["RAdam", "radam", "rectification"]
 
@@ -74,6 +74,7 @@ class RAdam(Optimizer):
         weight_decay: :math:`\lambda \ge 0`, default 0.
         decoupled_weight_decay: shrink the parameters as AdamW does instead of adding
             :math:`\lambda x` to the gradient (PyTorch's RAdamW), default False.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -83,11 +84,13 @@ class RAdam(Optimizer):
         [0.8]
     """
 
-    lr: LearningRate = hyperparameter(0.001, learning_rate)
-    betas: tuple[float, float] = hyperparameter((0.9, 0.999), betas)
+    lr: LearningRate = hyperparameter(0.001, LEARNING_RATE)
+    betas: tuple[float, float] = hyperparameter((0.9, 0.999), BETAS)
     eps: float = hyperparameter(1e-8)
     weight_decay: float = hyperparameter(0.0)
-    decoupled_weight_decay: bool = hyperparameter(False, switch)
+    decoupled_weight_decay: bool = hyperparameter(False, FLAG)
+    maximize: bool = maximize()
+    reference = "torch.optim.RAdam (torch 2.13)"
 
     def init(self, x):
         return State.zeros(x, "m", "v")
@@ -96,7 +99,7 @@ class RAdam(Optimizer):
         t = state.t + 1
         beta1, beta2 = self.betas
         lr = self.learning_rate(t)
-        x, g = weight_decay_either_way(x, g, lr, self.weight_decay,
+        x, g = weight_decay_either_way(x, self.signed(g), lr, self.weight_decay,
                                        self.decoupled_weight_decay)
         m = beta1 * state["m"] + (1 - beta1) * g
         v = beta2 * state["v"] + (1 - beta2) * g * g

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import LearningRate, Optimizer, State, coupled_weight_decay, fraction, \
-    hyperparameter, learning_rate, switch
+from ._base import FLAG, FRACTION, LEARNING_RATE, LearningRate, Optimizer, State, \
+    coupled_weight_decay, hyperparameter, maximize
 
 __all__ = ["RMSprop", "rmsprop"]
 
@@ -39,6 +39,7 @@ class RMSprop(Optimizer):
         weight_decay: :math:`\lambda \ge 0`, default 0.
         momentum: :math:`\mu` in [0, 1), default 0.
         centered: subtract the squared mean gradient, default False.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -48,19 +49,21 @@ class RMSprop(Optimizer):
         ([0.683772], [0.9])
     """
 
-    lr: LearningRate = hyperparameter(0.01, learning_rate)
-    alpha: float = hyperparameter(0.99, fraction)
+    lr: LearningRate = hyperparameter(0.01, LEARNING_RATE)
+    alpha: float = hyperparameter(0.99, FRACTION)
     eps: float = hyperparameter(1e-8)
     weight_decay: float = hyperparameter(0.0)
-    momentum: float = hyperparameter(0.0, fraction)
-    centered: bool = hyperparameter(False, switch)
+    momentum: float = hyperparameter(0.0, FRACTION)
+    centered: bool = hyperparameter(False, FLAG)
+    maximize: bool = maximize()
+    reference = "torch.optim.RMSprop (torch 2.13)"
 
     def init(self, x):
         return State.zeros(x, "square_avg", "grad_avg", "momentum_buffer")
 
     def step(self, x, g, state):
         t = state.t + 1
-        g = coupled_weight_decay(g, x, self.weight_decay)
+        g = coupled_weight_decay(self.signed(g), x, self.weight_decay)
         alpha, mu, lr = self.alpha, self.momentum, self.learning_rate(t)
         square_avg = alpha * state["square_avg"] + (1 - alpha) * g * g
         grad_avg = state["grad_avg"]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import factory
-from ._base import (LearningRate, Optimizer, State, closed_fraction, coupled_weight_decay,
-                    fraction, hyperparameter, learning_rate, switch)
+from .._checks import Constraint
+from ._base import (CLOSED_FRACTION, FLAG, FRACTION, LEARNING_RATE, LearningRate, Optimizer,
+                    State, coupled_weight_decay, hyperparameter, maximize)
 
 __all__ = ["SGD", "sgd"]
 
@@ -37,6 +38,7 @@ class SGD(Optimizer):
         dampening: :math:`\tau` in [0, 1], default 0.
         weight_decay: :math:`\lambda \ge 0`, the coupled L2 term, default 0.
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening 0), default False.
+        maximize: step up the gradient (torch's ``maximize``), default False.
 
     Example:
         >>> import numpy as np
@@ -48,23 +50,25 @@ class SGD(Optimizer):
         ([0.42], [3.8])
     """
 
-    lr: LearningRate = hyperparameter(0.001, learning_rate)
-    momentum: float = hyperparameter(0.0, fraction)
-    dampening: float = hyperparameter(0.0, closed_fraction)
+    lr: LearningRate = hyperparameter(0.001, LEARNING_RATE)
+    momentum: float = hyperparameter(0.0, FRACTION)
+    dampening: float = hyperparameter(0.0, CLOSED_FRACTION)
     weight_decay: float = hyperparameter(0.0)
-    nesterov: bool = hyperparameter(False, switch)
-
-    def check_together(self):
-        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
-            raise ValueError("nesterov=True requires momentum > 0 and dampening = 0; got "
-                             f"momentum={self.momentum!r}, dampening={self.dampening!r}")
+    nesterov: bool = hyperparameter(False, FLAG)
+    maximize: bool = maximize()
+    constraints = (Constraint(
+        when=(("nesterov", "==", True),),
+        require=(("momentum", ">", 0), ("dampening", "==", 0)),
+        message="nesterov=True requires momentum > 0 and dampening = 0; got "
+                "momentum={momentum}, dampening={dampening}"),)
+    reference = "torch.optim.SGD (torch 2.13)"
 
     def init(self, x):
         return State.zeros(x, "momentum_buffer")
 
     def step(self, x, g, state):
         t = state.t + 1
-        g = coupled_weight_decay(g, x, self.weight_decay)
+        g = coupled_weight_decay(self.signed(g), x, self.weight_decay)
         mu, old = self.momentum, state["momentum_buffer"]
         # PyTorch starts the buffer at the first gradient, undamped.
         buffer = g if t == 1 else mu * old + (1 - self.dampening) * g
