@@ -67,6 +67,16 @@ div.results-table tbody th {
 div.results-table .number {
   text-align: right;
 }
+
+/* Other tables a cell shows (a Markdown table, say) take less room on a phone. */
+@media (max-width: 540px) {
+  div.cell_output table.table {
+    font-size: 0.875em;
+  }
+  div.cell_output table.table :is(th, td) {
+    padding: 0.25em 0.4em;
+  }
+}
 """
 
 # One card per row: the row's name as a heading, then each value after its column's name. The
