@@ -179,10 +179,15 @@ class Table:
     @classmethod
     def of(cls, rows, columns, *, formats=None, caption: str = "") -> "Table":
         """Format ``rows`` (sequences in the order of ``columns``, or mappings keyed by them);
-        ``formats`` maps a column to a format spec (``".3g"``) or to a function of the value."""
+        ``formats`` maps a column to a format spec (``".3g"``) or to a function of the value,
+        or is one format spec for every number of the table."""
         columns = tuple(str(name) for name in columns)
         if not columns:
             raise ValueError("columns must name at least one column, got none")
+        if isinstance(formats, str):
+            spec = formats
+            formats = dict.fromkeys(columns, lambda value: (format(value, spec)
+                                                            if _is_number(value) else value))
         formats = dict(formats or {})
         unknown = sorted(set(formats) - set(columns))
         if unknown:
@@ -261,8 +266,9 @@ def table(rows, columns, *, formats=None, caption: str = "") -> None:
         rows: one sequence of values per row, in the order of ``columns`` (or a mapping from
             column to value).
         columns: the column headers.
-        formats: optional, column -> format spec (``".3g"``) or function of the value; by
-            default integers print whole and other numbers with 4 significant digits.
+        formats: optional, column -> format spec (``".3g"``) or function of the value, or one
+            format spec for every number; by default integers print whole and other numbers
+            with 4 significant digits.
         caption: optional, a line above the table.
 
     Example:

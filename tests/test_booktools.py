@@ -78,6 +78,12 @@ def test_a_table_prints_aligned_plain_text_outside_a_notebook(capsys):
                                        "SGD        2.50e+00      7\n")
 
 
+def test_one_format_for_a_whole_table_applies_to_its_numbers_only():
+    shown = Table.of([("Adam", 0.5, 3, True)], ["optimizer", "distance", "steps", "tuned"],
+                     formats=".2f")
+    assert shown.rows == (("Adam", "0.50", "3.00", "True"),)
+
+
 def test_a_table_in_html_has_row_headers_labels_for_cards_and_escaped_text():
     shown = Table.of([{"optimizer": "<Adam>", "distance": 0.5}], ["optimizer", "distance"])
     page = shown._repr_html_()
