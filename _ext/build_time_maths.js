@@ -124,6 +124,31 @@ mjx-container[jax="SVG"] > svg > use {
 
 const selfClosing = html => html.replace(/><\/(use|path|rect|line)>/g, '/>');
 
+// An in-line formula breaks at its top-level operators; one that breaks inside parentheses
+// leaves "(1" at a line's end and "- β)" on the next. Operators and spaces between an opening
+// and its closing bracket get MathML's linebreak="nobreak" (not inside \big( ... \big), which
+// hold long expressions, as TeX would break them).
+const OPENING = new Set(['(', '[', '{', '\u27E8']);
+const CLOSING = new Set([')', ']', '}', '\u27E9']);
+function noBreaksInsideBrackets({math, data}) {
+  if (math.display) return;
+  let row = data.root.childNodes[0];
+  while (row && row.childNodes.length === 1 && row.childNodes[0].isKind('mrow')) {
+    row = row.childNodes[0];
+  }
+  let depth = 0;
+  for (const child of row ? row.childNodes : []) {
+    const mo = child.isEmbellished ? child.coreMO() : null;
+    const text = child.isKind('mo') ? child.getText() : '';
+    if (CLOSING.has(text)) {
+      depth = Math.max(0, depth - 1);
+    } else if (depth > 0 && (mo || child.isKind('mspace'))) {
+      (mo || child).attributes.set('linebreak', 'nobreak');
+    }
+    if (OPENING.has(text)) depth += 1;
+  }
+}
+
 function renderer() {
   const adaptor = liteAdaptor();
   AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
@@ -134,6 +159,7 @@ function renderer() {
       throw new Error(`TeX error in ${JSON.stringify(current)}: ${error.message}`);
     },
   });
+  tex.postFilters.add(noBreaksInsideBrackets);
   // two output jax with one font cache: in-line formulas without and with break points
   const svg = new SVG({fontCache: 'global', fontData: MathJaxNewcmFont,
                        displayOverflow: 'linebreak', linebreaks: {inline: false}});
