@@ -223,11 +223,34 @@ def html_visit_displaymath(self, node):
 INLINE_TEX = re.compile(r"\$([^$]+)\$")
 
 
+GREEK = {name: chr(code) for name, code in (
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5),
+    ("eta", 0x3B7), ("theta", 0x3B8), ("lambda", 0x3BB), ("mu", 0x3BC), ("pi", 0x3C0),
+    ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6), ("psi", 0x3C8))}
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain_maths(text: str) -> str:
+    """Text with its $...$ written in Unicode, for where no formula can be drawn (a link's
+    tooltip): "rate $O(1/k^2)$" -> "rate O(1/k²)", "Any $\\beta _2$" -> "Any β₂"."""
+    def plain(match):
+        tex = re.sub(r"\\([A-Za-z]+)", lambda m: GREEK.get(m.group(1), m.group(1)), match[1])
+        tex = re.sub(r"\s*_\{?(\d+)\}?", lambda m: m.group(1).translate(SUBSCRIPT), tex)
+        tex = re.sub(r"\s*\^\{?(\d+)\}?", lambda m: m.group(1).translate(SUPERSCRIPT), tex)
+        return tex.replace("{", "").replace("}", "")
+    return INLINE_TEX.sub(plain, text)
+
+
 def _maths_in_bibliography(app, doctree, docname):
     """sphinxcontrib-bibtex (through pybtex) writes a title's maths as text, dollars and TeX
-    ("rate $O(1/k^2)$", "Any $\\beta _2$"): it becomes a formula, drawn like any other."""
+    ("rate $O(1/k^2)$", "Any $\\beta _2$"): in the bibliography it becomes a formula, drawn
+    like any other, and in a citation's tooltip Unicode text."""
     if app.builder.format != "html":
         return
+    for reference in doctree.findall(nodes.reference):
+        if "$" in reference.get("reftitle", ""):
+            reference["reftitle"] = plain_maths(reference["reftitle"])
     for citation in doctree.findall(nodes.citation):
         for text in list(citation.findall(nodes.Text)):
             parts = INLINE_TEX.split(str(text))
