@@ -3,9 +3,10 @@
 :data:`OPTIMIZER_COLOURS` maps each optimizer the book has, or will have, to a colour of its own.
 :func:`colour_for` finds it from a label as pages write it ("gradient descent", "Adam, η = 0.2",
 "EWMA momentum"); :func:`colours_for` colours a whole set of labels, giving those that name no
-optimizer (a sweep such as "η = 0.02", "η = 0.19") the palette's other colours, so that a page
-that computes it once for all its labels and passes it to every figure colours each path alike
-everywhere.
+optimizer (a sweep such as "η = 0.02", "η = 0.19") the colours of :data:`SWEEP_COLOURS` in
+order, so that a page that computes it once for all its labels and passes it to every figure
+colours each path alike everywhere. :func:`sweep_colours` gives the same sequence for a sweep
+whose labels do name its optimizer ("Adam, β₂ = 0.99", "Adam, β₂ = 0.999").
 
 The fourteen colours were chosen by a maximin search, then checked: each has a contrast ratio of
 at least 3:1 (WCAG's bar for graphics) against the white page and against the dark theme's page
@@ -14,6 +15,10 @@ at least 3:1 (WCAG's bar for graphics) against the white page and against the da
 al. 2009, full severity), and the first eight (SGD to AMSGrad) by at least 15.
 Figures still label every path in the legend, so colour is never the only cue.
 
+The six sweep colours were found by the same kind of search among the colours that pass the
+same contrast bar and keep a ΔE*ab of at least 8 from every optimizer's colour under all four
+kinds of vision (15 for normal vision): any two differ by at least 22.
+
 Example:
     >>> from optimlab.plotting import colour_for, colours_for
     >>> colour_for("Adam") == colour_for("adam, η = 0.2") == "#d55e00"
@@ -21,7 +26,9 @@ Example:
     >>> colour_for("gradient descent") == colour_for("SGD")
     True
     >>> colours_for(["η = 0.02", "Adam", "η = 0.19"])
-    {'η = 0.02': '#ac4408', 'Adam': '#d55e00', 'η = 0.19': '#8e5287'}
+    {'η = 0.02': '#a537a5', 'Adam': '#d55e00', 'η = 0.19': '#2d782d'}
+    >>> sweep_colours(3)
+    ['#a537a5', '#2d782d', '#3773eb']
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import re
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-__all__ = ["OPTIMIZER_COLOURS", "colour_for", "colours_for"]
+__all__ = ["OPTIMIZER_COLOURS", "SWEEP_COLOURS", "colour_for", "colours_for", "sweep_colours"]
 
 OPTIMIZER_COLOURS: Mapping[str, str] = MappingProxyType({
     "SGD": "#666666",        # plain gradient descent: the neutral baseline
@@ -111,7 +118,8 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
 
     Labels are taken in order. One that names an optimizer (see :func:`colour_for`) gets its
     colour, unless an earlier label named the same optimizer and took it; every other label gets
-    the first palette colour not yet used. Passing the result to :func:`~optimlab.animate`,
+    the next sweep colour (:data:`SWEEP_COLOURS`), then, past six, the first optimizer colour
+    not yet used. Passing the result to :func:`~optimlab.animate`,
     :func:`~optimlab.plot_paths` and :func:`~optimlab.plot_loss` (``colours=``), and using it
     in plain matplotlib figures, gives a page one colour per path.
 
@@ -141,9 +149,27 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
         if name is not None and OPTIMIZER_COLOURS[name] not in taken:
             colours[label] = OPTIMIZER_COLOURS[name]
             taken.add(colours[label])
-    spare = iter(OPTIMIZER_COLOURS[name] for name in _OTHER_ORDER
-                 if OPTIMIZER_COLOURS[name] not in taken)
+    spare = iter([*SWEEP_COLOURS, *(OPTIMIZER_COLOURS[name] for name in _OTHER_ORDER
+                                    if OPTIMIZER_COLOURS[name] not in taken)])
     for label in labels:
         if label not in colours:
             colours[label] = next(spare)
     return {label: colours[label] for label in labels}
+
+
+SWEEP_COLOURS: tuple[str, ...] = ("#a537a5", "#2d782d", "#3773eb", "#d27878", "#78910a", "#8c6987")
+"""The colours of a sweep (one optimizer at several settings), in order: none is an optimizer's."""
+
+
+def sweep_colours(n: int) -> list[str]:
+    """The first ``n`` colours of :data:`SWEEP_COLOURS`, for ``n`` settings of one optimizer.
+
+    The sequence is fixed, so the k-th setting of every sweep in the book has the same colour,
+    and the first few colours are the most distinct (two settings get magenta and green).
+
+    Raises:
+        ValueError: unless ``n`` is a whole number from 1 to 6.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(SWEEP_COLOURS):
+        raise ValueError(f"n must be a whole number from 1 to {len(SWEEP_COLOURS)}; got {n!r}")
+    return list(SWEEP_COLOURS[:n])
