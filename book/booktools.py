@@ -19,18 +19,13 @@ Every page imports what it needs in ``remove-cell`` cells, so that the visible c
   the page as shipped, stops instead, so that the prose can never disagree with its own numbers.
 * :func:`glue` hands a number to the prose (``{glue:text}`name:.3f```).
 
-Importing the module in a notebook also makes every matplotlib figure the page shows record its
-smallest text size and the colour of each labelled curve in its PNG
-(:func:`optimlab.plotting.register_png_formatter`), which the browser tests use to check that no
-figure's text is too small to read on a phone, and the book tests that every optimizer keeps
-its colour.
-
-The book build (``tools/build_book.py``) sets ``OPTIMLAB_BOOK_BUILD=1`` in the environment of
-the kernels it starts; anywhere else (Jupyter, Binder, the edit test) claims are only reported.
+Importing the module in a notebook makes every figure record its smallest text and its curves'
+colours in its PNG (:func:`optimlab.plotting.register_png_formatter`), for the book's tests.
+The book build (``tools/build_book.py``) sets ``OPTIMLAB_BOOK_BUILD=1`` for the kernels it
+starts; anywhere else (Jupyter, Binder, the edit test) claims are only reported.
 
 A page's Try-it cell declares its settings one per line, each with what it means and the range
-the page is written for (read by :func:`try_it_settings`, by :func:`check_settings` and by the
-test that re-runs every page at and beyond the ends of its ranges)::
+the page is written for (read by :func:`try_it_settings`)::
 
     LR = 0.2       # η, the learning rate; try 0.01 to 0.5
     STEPS = 100    # number of steps; try 20 to 400
@@ -98,6 +93,11 @@ class ClaimFailed(AssertionError):
 
 class SettingError(ValueError):
     """A Try-it value the page cannot run with (its message names the setting)."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What a notebook shows instead of a traceback into this module: the message."""
+        return [f"SettingError: {self}",
+                "Change it in the Try-it cell above, then run the page again."]
 
 
 def in_book_build() -> bool:
@@ -424,7 +424,6 @@ def check_settings(namespace: dict | None = None, source: str | None = None,
         ...
         booktools.SettingError: LR = -0.1 cannot run: η must be > 0 (the page is ...
     """
-    __tracebackhide__ = True  # a reader sees the message, not this module's frames
     if namespace is None:
         from IPython import get_ipython
 

@@ -175,3 +175,11 @@ def test_an_edited_cell_is_read_leniently():
                                                                " try 20 to 400", "STEPS = 100")
     settings = try_it_settings(edited, as_shipped=False)
     assert [(s.name, s.value) for s in settings] == [("LR", None), ("AMSGRAD", False)]
+
+
+def test_a_notebook_shows_a_refused_value_as_its_message_without_a_traceback():
+    with pytest.raises(SettingError) as refused:
+        check_settings({"LR": -1.0, "STEPS": 100, "AMSGRAD": False}, CELL, **LIMITS)
+    assert refused.value._render_traceback_() == [
+        f"SettingError: {refused.value}",
+        "Change it in the Try-it cell above, then run the page again."]
