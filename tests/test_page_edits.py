@@ -9,11 +9,12 @@ kernel that re-runs the whole page for every edit (as "Run all" does), the pages
 
 * inside the ranges: every setting at its low end, every setting at its high end, and the ends
   alternated; each must run to the end;
-* beyond the ranges: every setting just below its range, then every setting just above it
-  (where the setting's limit leaves room); each must run to the end with the box under the
-  Try-it cell naming every setting that is outside. If one of these runs fails, each setting is
-  run alone to name the culprit. ``OPTIMLAB_EDITS=each`` runs every setting alone anyway (about
-  four times as long);
+* beyond the ranges: every setting just below its range (by a tenth of its width, or half
+  the low end for a range over decades), then every setting just above it, then every setting
+  far below it (half its low end), where the setting's limit leaves room; each must run to the
+  end with the box under the Try-it cell naming every setting that is outside. If one of these
+  runs fails, each setting is run alone to name the culprit. ``OPTIMLAB_EDITS=each`` runs
+  every setting alone anyway (five times as many runs);
 * refused values: for every setting, a value of the wrong kind, and a value just beyond each
   limit (a list's choices are its limit); each must stop at the cell under the Try-it cell
   with a ``SettingError`` that names the setting, and nothing before it may fail. These runs
@@ -45,7 +46,7 @@ pytestmark = pytest.mark.book
 # A page runs an optimizer if its code calls one of these.
 RUNS_AN_OPTIMIZER = re.compile(r"\bol\.(run|trace|replay|run_grid|animate)\(")
 INSIDE = ("low", "high", "alternating")
-BEYOND = ("below", "above")
+BEYOND = ("below", "above", "far_below")
 EACH = os.environ.get("OPTIMLAB_EDITS") == "each"
 
 
@@ -104,33 +105,35 @@ def inside(settings: list[Setting], variant: str) -> dict:
     return values
 
 
-def _step(setting: Setting) -> tuple:
-    """How far outside the range "just outside" is, below and above."""
+def _step(setting: Setting) -> dict:
+    """The values "just outside" the range below and above, and "far below" it."""
     low, high = setting.low, setting.high
     if setting.whole:
-        return low - 1, high + 1
+        return {"below": low - 1, "above": high + 1, "far_below": low // 2}
+    far = low / 2 if low > 0 else low - (high - low) / 2
     if low > 0 and high >= 10 * low:  # a range over decades: a factor of 2
-        return low / 2, high * 2
-    return low - (high - low) / 10, high + (high - low) / 10
+        return {"below": low / 2, "above": high * 2, "far_below": low / 10}
+    return {"below": low - (high - low) / 10, "above": high + (high - low) / 10,
+            "far_below": far}
 
 
 def beyond(setting: Setting, side: str):
-    """A value just outside the range on ``side`` that the setting's limit allows (halfway to
-    the limit if the limit is nearer than a tenth of the range), or None if the range reaches
-    the limit there."""
+    """A value outside the range on ``side`` ("below", "above" or "far_below": half the low
+    end, a tenth for a range over decades) that the setting's limit allows (halfway to the
+    limit if the limit is nearer), or None if the range reaches the limit there."""
     if setting.choices:
         return None
-    end = setting.low if side == "below" else setting.high
-    value = _step(setting)[0 if side == "below" else 1]
+    end = setting.high if side == "above" else setting.low
+    value = _step(setting)[side]
     if setting.problem(value):
         lowest, _, highest, _ = setting.bounds()
-        bound = lowest if side == "below" else highest
+        bound = highest if side == "above" else lowest
         value = (end + bound) / 2
         if setting.whole:
-            value = math.floor(value) if side == "below" else math.ceil(value)
+            value = math.ceil(value) if side == "above" else math.floor(value)
         if value == end or setting.problem(value):
             return None
-    return value
+    return value if setting.outside(value) else None
 
 
 def refused(setting: Setting) -> dict:
