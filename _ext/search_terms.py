@@ -29,7 +29,7 @@ SYMBOLS = {
 }
 OPTIMIZERS = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "AdamW", "AMSGrad", "NAdam",
               "RAdam", "Adamax", "Lion", "Adafactor", "ADOPT")
-NUMBER = r"\s*=\s*(\d+(?:\.\d+)?(?:e-?\d+)?)"
+NUMBER = r"\)?\s*=\s*(\d+(?:\.\d+)?(?:e-?\d+)?)"
 
 
 def entries_for(title: str, page_title: str) -> list[str]:
@@ -38,10 +38,12 @@ def entries_for(title: str, page_title: str) -> list[str]:
              if re.search(rf"\b{name}\b", f"{title} {page_title}", re.IGNORECASE)]
     entries = []
     for pattern, ascii_names in SYMBOLS.values():
-        match = re.search(pattern, title, re.IGNORECASE)
-        if match is None:
+        matches = list(re.finditer(pattern, title, re.IGNORECASE))
+        if not matches:
             continue
-        value = re.match(NUMBER, title[match.end():])
+        # the value that follows any of the symbol's names ("beta2 (β₂) = 0.95" gives 0.95)
+        value = next((v for m in matches
+                      if (v := re.match(NUMBER, title[m.end():]))), None)
         for ascii_name in ascii_names:
             entries.append(ascii_name)
             if value:

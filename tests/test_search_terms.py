@@ -36,3 +36,8 @@ def test_the_learning_rate_is_lr_and_beta_is_not_eta():
 
 def test_a_title_without_a_symbol_has_no_entry():
     assert entries_for("Bias correction, step by step", "Momentum") == []
+
+
+def test_the_value_after_any_name_of_the_symbol_is_found():
+    entries = entries_for("Why Adam beta2 (β₂) = 0.95?", "Adam in practice")
+    assert "beta2 0.95" in entries and "adam beta2" in entries
