@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 # mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: book test check clean venv binder-check pdf
+.PHONY: book test check clean venv binder-check pdf wheel-check
 
 venv: $(INSTALLED) $(NODE_MODULES)
 
@@ -55,6 +55,12 @@ binder-check: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# `pip install optimlab` as PyPI would serve it: build the sdist and the wheel, twine check them,
+# install the wheel in a fresh venv and run the package's doctests there; prints the wheel's size
+# (tools/check_wheel.py; about half a minute). The wheel and sdist are kept in _build/dist.
+wheel-check: $(INSTALLED)
+	$(BIN)/python tools/check_wheel.py --keep _build/dist
 
 # Tests that need the built site are marked `book` by tests/conftest.py.
 check: $(INSTALLED)
