@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 # mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: book test check clean venv binder-check pdf wheel-check
+.PHONY: book test check clean venv binder-check pdf wheel-check notebooks-check
 
 venv: $(INSTALLED) $(NODE_MODULES)
 
@@ -61,6 +61,15 @@ test: $(INSTALLED)
 # (tools/check_wheel.py; about half a minute). The wheel and sdist are kept in _build/dist.
 wheel-check: $(INSTALLED)
 	$(BIN)/python tools/check_wheel.py --keep _build/dist
+
+# Notebooks that run anywhere: the built site's notebooks (make book first), each run top to
+# bottom in a fresh venv that has only nbclient and ipykernel, its own first cell installing
+# optimlab from a wheel of this tree (tools/run_notebooks.py). N=3 runs the first three in the
+# book's order, PAGES="notation adam" those pages; prints each time, the count and the total.
+N ?=
+PAGES ?=
+notebooks-check: $(INSTALLED)
+	$(BIN)/python tools/run_notebooks.py $(if $(N),-n $(N)) $(PAGES)
 
 # Tests that need the built site are marked `book` by tests/conftest.py.
 check: $(INSTALLED)

@@ -7,6 +7,12 @@
   without them (it saves the notebook it read, not the one merged with the cached outputs), so
   the download had empty cells after any cached build (CI restores the cache). The cached
   outputs are merged back in before the file is offered.
+- The notebook offered (the download, and the one Colab opens from the notebooks branch) starts
+  with a cell that installs optimlab where it is missing (Colab, a fresh Jupyter): guarded by an
+  import, so it does nothing where the package is installed (the book build, Binder, CI). pip
+  reads its source from its own settings, so a test points it at a local wheel with
+  PIP_FIND_LINKS and PIP_NO_INDEX (tools/run_notebooks.py). The executed notebook in
+  jupyter_execute/ (and the execution cache) stays as it ran.
 - Without live code (launch_buttons.thebe off), sphinx-thebe still writes its configuration
   into every page, naming its own example repository (binder-examples/...). Nothing can start
   it, but a page should not name a repository that is not the book's: the node is dropped.
@@ -14,7 +20,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -22,6 +27,34 @@ from docutils import nodes
 from jupyter_cache import get_cache
 
 THEBE_CONFIG = 'type="text/x-thebe-config"'
+INSTALL_TAG = "optimlab-install"
+"""The tag of the first cell of every offered notebook, the one that installs optimlab."""
+
+
+def install_cell(version: str) -> nbformat.NotebookNode:
+    """The guarded first cell: installs optimlab `version` unless it can be imported."""
+    source = (
+        "# Runs anywhere: installs optimlab, the book's package, where it is missing\n"
+        "# (Colab, a fresh Jupyter); does nothing where it is installed.\n"
+        "try:\n"
+        "    import optimlab\n"
+        "except ImportError:\n"
+        f"    %pip install --quiet optimlab=={version}"
+    )
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [INSTALL_TAG]})
+
+
+def with_install_cell(notebook: nbformat.NotebookNode, version: str) -> nbformat.NotebookNode:
+    """A copy of `notebook` that starts with :func:`install_cell` (once, however often called)."""
+    notebook = nbformat.from_dict(notebook)
+    cells = [c for c in notebook.cells if INSTALL_TAG not in c.get("metadata", {}).get("tags", [])]
+    cell = install_cell(version)
+    if (notebook.nbformat, notebook.nbformat_minor) >= (4, 5):
+        cell.id = INSTALL_TAG  # fixed, so that clean builds stay byte-identical
+    else:
+        del cell["id"]
+    notebook.cells = [cell, *cells]
+    return notebook
 
 
 def _thebe_enabled(app) -> bool:
@@ -64,7 +97,10 @@ def _offer_executed_notebook(app, pagename, templatename, context, doctree):
         nbformat.write(_with_cached_outputs(app, notebook), executed)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
+    import optimlab
+
+    offered = with_install_cell(nbformat.read(executed, as_version=4), optimlab.__version__)
+    nbformat.write(offered, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
