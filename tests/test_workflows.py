@@ -137,8 +137,39 @@ def test_permissions_are_least():
         elif publishes:
             # trusted publishing: the OIDC token and nothing else, not even the code
             assert job["permissions"] == {"id-token": "write"}, name
+        elif name == NOTEBOOKS_JOB:
+            # it replaces the notebooks branch: write access to the contents, nothing else
+            assert job["permissions"] == {"contents": "write"}, name
         else:
             assert "permissions" not in job, f"{name} widens the default permissions"
+
+
+# --- the notebooks branch Colab opens (_ext/notebook_links.py) -----------------------------------
+
+NOTEBOOKS_JOB = "notebooks"
+
+
+def test_the_built_notebooks_are_published_to_the_branch_the_colab_buttons_name():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    branch = config["sphinx"]["config"]["colab_notebooks_branch"]
+    publish = jobs()[NOTEBOOKS_JOB]
+    for condition in MAIN_PUSH:
+        assert condition in publish["if"], publish["if"]
+    book_name, book = job_running("make book")
+    test_name, _ = job_running("make test")
+    assert {book_name, test_name} <= set(publish["needs"])
+    uploaded = [s for s in steps(book) if uses(s, "actions/upload-artifact")
+                and s["with"]["path"] == "_build/notebooks"]
+    assert len(uploaded) == 1 and all(c in uploaded[0]["if"] for c in MAIN_PUSH)
+    assert uploaded[0]["with"]["if-no-files-found"] == "error"
+    assert steps(book).index(uploaded[0]) > max(
+        i for i, s in enumerate(steps(book)) if "make book" in s.get("run", ""))
+    downloaded = next(s for s in steps(publish) if uses(s, "actions/download-artifact"))
+    assert downloaded["with"]["name"] == uploaded[0]["with"]["name"]
+    push = next(s for s in steps(publish) if "git push" in s.get("run", ""))
+    assert push["working-directory"] == downloaded["with"]["path"]
+    assert push["env"]["BRANCH"] == branch, "the workflow and the buttons must name one branch"
+    assert '"HEAD:$BRANCH"' in push["run"] and "--force" in push["run"]
 
 
 # --- the release to PyPI (.github/workflows/release.yml) -----------------------------------------
