@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 # mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: book test check clean venv binder-check pdf wheel-check notebooks-check
+.PHONY: book test check clean venv binder-check pdf wheel-check notebooks-check student
 
 venv: $(INSTALLED) $(NODE_MODULES)
 
@@ -46,6 +46,11 @@ book: $(INSTALLED) $(NODE_MODULES)
 # Sphinx's LaTeX builder and xelatex on the same executed pages (needs TeX; see the README).
 pdf: $(INSTALLED) $(NODE_MODULES)
 	$(if $(VERBOSE_FLAG),,@)$(BIN)/python tools/build_pdf.py $(VERBOSE_FLAG) $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
+
+# The student edition, for instructors: make book, then the same pages rendered without the
+# exercises' solutions (_ext/student_edition.py) into _build/student/html (tools/build_student.py).
+student: $(INSTALLED) $(NODE_MODULES)
+	$(if $(VERBOSE_FLAG),,@)$(BIN)/python tools/build_student.py $(VERBOSE_FLAG) $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
 
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
 # what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab
