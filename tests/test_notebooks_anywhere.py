@@ -124,3 +124,11 @@ def test_every_offered_notebook_starts_with_the_install_cell(built_site):
         assert f"optimlab=={optimlab.__version__}" in "".join(cells[0]["source"])
         sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
         assert not any("booktools" in s for s in sources), f"{path.name} imports booktools"
+
+
+def test_every_page_imports_its_helpers_from_the_package():
+    """A page that imports `booktools` needs the repository's book/ folder beside its notebook:
+    `python tools/import_from_package.py` rewrites it (run it after merging a branch that adds
+    or edits pages)."""
+    assert import_from_package.main(["--check"]) == 0, (
+        "run `python tools/import_from_package.py` to import from optimlab.book")
