@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 # mathjax-full, pinned in package.json and package-lock.json, goes into node_modules/.
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: book test check clean venv binder-check pdf
+.PHONY: book test check clean venv binder-check pdf wheel-check notebooks-check student
 
 venv: $(INSTALLED) $(NODE_MODULES)
 
@@ -47,6 +47,11 @@ book: $(INSTALLED) $(NODE_MODULES)
 pdf: $(INSTALLED) $(NODE_MODULES)
 	$(if $(VERBOSE_FLAG),,@)$(BIN)/python tools/build_pdf.py $(VERBOSE_FLAG) $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
 
+# The student edition, for instructors: make book, then the same pages rendered without the
+# exercises' solutions (_ext/student_edition.py) into _build/student/html (tools/build_student.py).
+student: $(INSTALLED) $(NODE_MODULES)
+	$(if $(VERBOSE_FLAG),,@)$(BIN)/python tools/build_student.py $(VERBOSE_FLAG) $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
+
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
 # what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab
 # must open Markdown with Jupytext's notebook view, and every page must run as a notebook there.
@@ -55,6 +60,21 @@ binder-check: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# `pip install optimlab` as PyPI would serve it: build the sdist and the wheel, twine check them,
+# install the wheel in a fresh venv and run the package's doctests there; prints the wheel's size
+# (tools/check_wheel.py; about half a minute). The wheel and sdist are kept in _build/dist.
+wheel-check: $(INSTALLED)
+	$(BIN)/python tools/check_wheel.py --keep _build/dist
+
+# Notebooks that run anywhere: the built site's notebooks (make book first), each run top to
+# bottom in a fresh venv that has only nbclient and ipykernel, its own first cell installing
+# optimlab from a wheel of this tree (tools/run_notebooks.py). N=3 runs the first three in the
+# book's order, PAGES="notation adam" those pages; prints each time, the count and the total.
+N ?=
+PAGES ?=
+notebooks-check: $(INSTALLED)
+	$(BIN)/python tools/run_notebooks.py $(if $(N),-n $(N)) $(PAGES)
 
 # Tests that need the built site are marked `book` by tests/conftest.py.
 check: $(INSTALLED)

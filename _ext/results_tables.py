@@ -2,7 +2,7 @@
 
 A page's printed output (``print``) wraps its lines at the column's edge instead of scrolling
 inside its box: a reader on a phone sees every number without scrolling. Results the prose reads
-are shown with ``booktools.table`` (book/booktools.py), which writes an HTML table whose cells
+are shown with ``optimlab.book.table`` (src/optimlab/book.py), which writes an HTML table whose cells
 wrap between words; a table whose columns do not fit even then (its ``data-fits-em``, the width
 it needs in em of its text, is more than the column has) becomes one card per row, headed by its
 first cell, each value preceded by its column's name. The container queries that make this
@@ -19,7 +19,7 @@ from pathlib import Path
 from svg_icons import add_generated_stylesheet
 
 STYLESHEET = "results_tables.css"
-BOOKTOOLS = Path(__file__).resolve().parent.parent / "book" / "booktools.py"
+BOOKTOOLS = Path(__file__).resolve().parent.parent / "src" / "optimlab" / "book.py"
 
 BASE = """\
 /* Printed output wraps at the column's edge (written by _ext/results_tables.py). */

@@ -12,6 +12,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ PAGES = "https://someone.github.io/adam-book/"
 LEAK = "executablebooks/jupyter-book"
 REPOSITORY_BUTTONS = ("btn-source-repository-button", "btn-source-issues-button", "btn-source-edit-button")
 
+sys.path.insert(0, str(ROOT / "_ext"))
 spec = importlib.util.spec_from_file_location("book_config", ROOT / "tools" / "book_config.py")
 book_config = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(book_config)
@@ -97,6 +99,7 @@ def test_without_a_repository_no_page_links_to_one(built_site):
         for button in REPOSITORY_BUTTONS:
             assert button not in html, f"{page} has {button} without a repository"
         assert "mybinder.org" not in html and "btn-launch-thebe" not in html, page
+        assert "colab.research.google.com" not in html, page
         assert "text/x-thebe-config" not in html, page
         # What needs no repository is still there: downloads and copy buttons.
         assert_downloads(built_site, page, ROOT)
@@ -162,6 +165,40 @@ def test_with_a_repository_every_page_has_live_code_repository_issue_and_edit_bu
         assert LEAK not in html, page
 
 
+def test_colab_addresses_and_repository_detection():
+    import notebook_links
+
+    assert notebook_links.colab_url("someone", "adam-book", "notebooks", "book/adam") == (
+        "https://colab.research.google.com/github/someone/adam-book/blob/notebooks/book/adam.ipynb")
+
+    class App:
+        class config:
+            html_theme_options = {}
+
+    for url, expected in [("https://github.com/someone/adam-book", ("someone", "adam-book")),
+                          ("https://github.com/someone/adam-book/", ("someone", "adam-book")),
+                          ("https://gitlab.com/someone/adam-book", None), ("", None)]:
+        App.config.html_theme_options = {"repository_url": url}
+        assert notebook_links.github_repository(App) == expected, url
+
+
+def test_with_a_repository_every_page_opens_its_published_notebook_in_colab(repo_copy):
+    """Each page's Colab button opens the notebook of that page on the notebooks branch, and
+    the folder the deploy workflow publishes there (_build/notebooks) has it, as offered."""
+    config = yaml.safe_load((repo_copy / "_config.yml").read_text())
+    branch = config["sphinx"]["config"]["colab_notebooks_branch"]
+    site, published = repo_copy / "_build" / "html", repo_copy / "_build" / "notebooks"
+    prefix = f"https://colab.research.google.com/github/{REPO}/blob/{branch}/"
+    for page in toc_pages():
+        colab = [link for link in hrefs((site / f"{page}.html").read_text(encoding="utf-8"))
+                 if "colab.research.google.com" in link]
+        assert colab == [f"{prefix}{page}.ipynb"], (page, colab)
+        target = published / colab[0].removeprefix(prefix)
+        assert target.is_file(), f"{page}: the workflow would not publish {target}"
+        assert target.read_bytes() == (site / "_sources" / f"{page}.ipynb").read_bytes(), page
+    assert len(list(published.rglob("*.ipynb"))) == len(toc_pages())
+
+
 def test_with_a_repository_every_page_offers_its_source_and_executed_notebook(repo_copy):
     """This build takes every output from the execution cache (as CI does after restoring it)."""
     for page in toc_pages():
@@ -191,4 +228,5 @@ def test_building_again_without_the_repository_drops_its_links(repo_copy):
     for page in toc_pages():
         html = (site / f"{page}.html").read_text(encoding="utf-8")
         assert GITHUB not in html and "mybinder.org" not in html, page
+        assert "colab.research.google.com" not in html, page
     assert not (site / "sitemap.xml").exists()

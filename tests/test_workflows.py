@@ -131,10 +131,73 @@ def test_permissions_are_least():
         assert load(path).get("permissions") == {"contents": "read"}, path.name
     for name, job in jobs().items():
         deploys = any(uses(s, "actions/deploy-pages") for s in steps(job))
+        publishes = any(uses(s, PYPI_PUBLISH) for s in steps(job))
         if deploys:
             assert job["permissions"] == {"pages": "write", "id-token": "write"}, name
+        elif publishes:
+            # trusted publishing: the OIDC token and nothing else, not even the code
+            assert job["permissions"] == {"id-token": "write"}, name
+        elif name == NOTEBOOKS_JOB:
+            # it replaces the notebooks branch: write access to the contents, nothing else
+            assert job["permissions"] == {"contents": "write"}, name
         else:
             assert "permissions" not in job, f"{name} widens the default permissions"
+
+
+# --- the notebooks branch Colab opens (_ext/notebook_links.py) -----------------------------------
+
+NOTEBOOKS_JOB = "notebooks"
+
+
+def test_the_built_notebooks_are_published_to_the_branch_the_colab_buttons_name():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    branch = config["sphinx"]["config"]["colab_notebooks_branch"]
+    publish = jobs()[NOTEBOOKS_JOB]
+    for condition in MAIN_PUSH:
+        assert condition in publish["if"], publish["if"]
+    book_name, book = job_running("make book")
+    test_name, _ = job_running("make test")
+    assert {book_name, test_name} <= set(publish["needs"])
+    uploaded = [s for s in steps(book) if uses(s, "actions/upload-artifact")
+                and s["with"]["path"] == "_build/notebooks"]
+    assert len(uploaded) == 1 and all(c in uploaded[0]["if"] for c in MAIN_PUSH)
+    assert uploaded[0]["with"]["if-no-files-found"] == "error"
+    assert steps(book).index(uploaded[0]) > max(
+        i for i, s in enumerate(steps(book)) if "make book" in s.get("run", ""))
+    downloaded = next(s for s in steps(publish) if uses(s, "actions/download-artifact"))
+    assert downloaded["with"]["name"] == uploaded[0]["with"]["name"]
+    push = next(s for s in steps(publish) if "git push" in s.get("run", ""))
+    assert push["working-directory"] == downloaded["with"]["path"]
+    assert push["env"]["BRANCH"] == branch, "the workflow and the buttons must name one branch"
+    assert '"HEAD:$BRANCH"' in push["run"] and "--force" in push["run"]
+
+
+# --- the release to PyPI (.github/workflows/release.yml) -----------------------------------------
+
+PYPI_PUBLISH = "pypa/gh-action-pypi-publish"
+
+
+def test_a_version_tag_builds_checks_and_publishes_to_pypi_with_trusted_publishing():
+    publishing = {n: j for n, j in jobs().items() if any(uses(s, PYPI_PUBLISH) for s in steps(j))}
+    assert len(publishing) == 1, publishing.keys()
+    name, publish = next(iter(publishing.items()))
+    workflow = publish["_workflow"]
+    assert set(workflow["on"]) == {"push"}, workflow["on"]
+    assert workflow["on"]["push"] == {"tags": ["v*"]}, "publish on version tags only"
+    step = next(s for s in steps(publish) if uses(s, PYPI_PUBLISH))
+    assert "password" not in step.get("with", {}), "trusted publishing stores no token"
+    assert publish["environment"]["name"] == "pypi"
+    # what it publishes was built and checked by the job it waits for, as make wheel-check does
+    build_name, build = job_running("python tools/check_wheel.py")
+    assert publish["needs"] == [build_name]
+    check = next(s for s in steps(build) if "tools/check_wheel.py" in s.get("run", ""))
+    assert '--tag "$TAG"' in check["run"] and '--repo "$REPO"' in check["run"]
+    assert check["env"] == {"TAG": "${{ github.ref_name }}", "REPO": "${{ github.repository }}"}
+    uploaded = next(s for s in steps(build) if uses(s, "actions/upload-artifact"))
+    downloaded = next(s for s in steps(publish) if uses(s, "actions/download-artifact"))
+    assert uploaded["with"]["name"] == downloaded["with"]["name"]
+    assert "--keep dist" in check["run"] and uploaded["with"]["path"].rstrip("/") == "dist"
+    assert not any(uses(s, "actions/checkout") for s in steps(publish)), "publish needs no code"
 
 
 def test_deployment_to_pages_happens_from_main_only_one_at_a_time():
@@ -197,6 +260,14 @@ def test_execution_cache_is_exact_and_survives_the_makefile_check():
         paths = settings["path"].split()
         # The Makefile drops a cache whose recorded inputs hash is missing or different.
         assert paths == ["_build/.jupyter_cache", "_build/.inputs-hash"], paths
+
+
+def test_ci_checks_the_wheel_after_the_tests():
+    script = (ROOT / ".ci" / "run").read_text()
+    lines = [line.strip() for line in script.splitlines()]
+    assert "make wheel-check" in lines and lines.index("make wheel-check") > lines.index("make test")
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^wheel-check:.*\n\t.*tools/check_wheel\.py", makefile, re.MULTILINE)
 
 
 def test_ci_runs_the_binder_simulation_after_the_tests():
