@@ -34,8 +34,8 @@ class ADOPT(Optimizer):
         v_t &= \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2
 
     Because :math:`v_{t-1}` does not contain :math:`g_t`, the step is not pulled towards zero
-    when a large gradient arrives; with any :math:`\beta_2` this removes the divergence of
-    Adam on Reddi et al.'s counterexample. Taniguchi et al. (2024); the step number in the
+    when a large gradient arrives; with each :math:`\beta_2` the book tried (0.1 to 0.999,
+    C = 3) this removes the divergence of Adam on Reddi et al.'s counterexample. Taniguchi et al. (2024); the step number in the
     clip is the count of earlier steps, as ``torch-adopt`` has it.
 
     Args:
