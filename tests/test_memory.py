@@ -5,30 +5,28 @@ from __future__ import annotations
 import pytest
 
 import optimlab as ol
+from registry import ROWS
 
 SHAPE = (24, 10)
 N = SHAPE[0] * SHAPE[1]
 
 
-@pytest.mark.parametrize("optimizer, per_parameter", [
-    (ol.sgd(lr=0.1), 0),  # no momentum: PyTorch keeps no buffer, optimlab's stays untouched
-    (ol.sgd(lr=0.1, momentum=0.9), 1),
-    (ol.adagrad(), 1),
-    (ol.rmsprop(), 1),
-    (ol.rmsprop(centered=True, momentum=0.5), 3),
-    (ol.adam(), 2),
-    (ol.adamw(), 2),
-    (ol.adam(amsgrad=True), 3),
-    (ol.adopt(), 2),
-    (ol.radam(), 2),
-    (ol.adamax(), 2),
-    (ol.lion(), 1),
-], ids=["sgd", "momentum", "adagrad", "rmsprop", "rmsprop-centered-momentum", "adam",
-        "adamw", "amsgrad", "adopt", "radam", "adamax", "lion"])
+SIZES = [(row, options, copies, extra) for row in ROWS
+         for options, copies, extra in row.state_size]
+
+
+def test_every_elementwise_optimizer_has_its_state_measured():
+    for row in ROWS:
+        assert bool(row.state_size) == row.elementwise, row.name
+
+
+@pytest.mark.parametrize("row, options, copies, extra", SIZES,
+                         ids=[f"{r.name}-{o}" for r, o, _, _ in SIZES])
 def test_elementwise_optimizers_keep_a_whole_number_of_copies_of_the_parameters(
-        optimizer, per_parameter):
-    assert ol.state_size(optimizer, SHAPE) == per_parameter * N
-    assert ol.state_size(optimizer, (7,)) == per_parameter * 7
+        row, options, copies, extra):
+    optimizer = row.make(**{"lr": 0.1, **options})
+    assert ol.state_size(optimizer, SHAPE) == copies * N + extra
+    assert ol.state_size(optimizer, (7,)) == copies * 7 + extra
 
 
 def test_adafactor_keeps_a_row_and_a_column_for_a_matrix_and_all_of_a_vector():
@@ -63,9 +61,3 @@ def test_bad_arguments_are_named(kwargs, name):
 
 def test_an_integer_shape_is_a_vector():
     assert ol.state_size(ol.adam(), 5) == ol.state_size(ol.adam(), (5,)) == 10
-
-
-def test_nadams_product_of_momentum_factors_is_one_number_beside_m_and_v():
-    # optimlab stores it per coordinate (batched runs may differ); it is one scalar in torch.
-    assert ol.state_size(ol.nadam(), SHAPE) == 2 * N + 1
-    assert ol.state_size(ol.nadam(), (7,)) == 2 * 7 + 1

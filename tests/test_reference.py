@@ -22,9 +22,10 @@ import pytest
 from scipy.optimize import rosen_der
 
 import optimlab as ol
-from optimlab.optimizers import from_options
+from optimlab.optimizers import catalogue, from_options
 
 FIXTURES = sorted((Path(__file__).parent / "reference").glob("*.json"))
+CATALOGUE = catalogue()["optimizers"]
 CASES = [case for fixture in FIXTURES for case in json.loads(fixture.read_text())["cases"]]
 TOLERANCE = 1e-10
 
@@ -132,3 +133,27 @@ def test_schedule_matches_torch_learning_rates(case):
     schedule = schedule_of(case["schedule"])
     ours = [schedule(t) for t in range(1, case["steps"] + 1)]
     np.testing.assert_allclose(ours, case["lrs"], rtol=TOLERANCE, atol=1e-15)
+
+
+def as_json(value):
+    return [as_json(v) for v in value] if isinstance(value, tuple) else value
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_optimlab_takes_every_setting_the_reference_held_with_its_default(case):
+    """Each case records every hyperparameter the reference optimizer held (the arguments
+    given, the reference's defaults for the rest): optimlab must take each, by the same name,
+    and its own default must be the reference's. So a default changed in optimlab alone fails
+    here (and torch's fixtures cannot be regenerated to hide it)."""
+    name = case["optimizer"].lower()
+    defaults = {h["name"]: h["default"] for h in CATALOGUE[name]["hyperparameters"]}
+    made = optimizer_of(case)
+    for key, held in case["settings"].items():
+        assert hasattr(made, key), f"{name} has no {key}, which {case['optimizer']} holds"
+        if key == "lr" and "schedule" in case:
+            continue  # the schedule's rate at the start, not an argument
+        ours = case["kwargs"][key] if key in case["kwargs"] else \
+            defaults.get(key, as_json(getattr(made, key)))
+        assert ours == held and isinstance(ours, bool) == isinstance(held, bool), (
+            name, key, ours, held)
+    assert set(defaults) <= set(case["settings"]), set(defaults) - set(case["settings"])

@@ -202,7 +202,10 @@ def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int) ->
     run; ``run_grid`` pays it once per step for the whole grid, because every update rule is
     elementwise arithmetic that broadcasts over a leading axis of runs. The parameters have
     shape ``(n, d)``, and every hyperparameter that differs between the optimizers becomes a
-    column of shape ``(n, 1)``. Each run follows exactly the iterates :func:`run` gives it.
+    column of shape ``(n, 1)``. Each run follows exactly, bit for bit, the iterates :func:`run`
+    gives it (every rule raises a hyperparameter to a power with numpy's ``power``, as a column
+    of them is raised, never with Python's ``**``; tests/test_loop_run_grid.py checks every
+    hyperparameter of every optimizer).
 
     Args:
         optimizers: ``n >= 1`` optimizers of the same class. Any numeric hyperparameter may

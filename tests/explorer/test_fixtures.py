@@ -20,6 +20,7 @@ import pytest
 import optimlab as ol
 from conftest import normalised
 from optimlab.optimizers import from_options
+from registry import ROWS
 
 HERE = Path(__file__).parent
 CORE = HERE.parents[1] / "_ext" / "explorer_static" / "optimlab_core.js"
@@ -45,9 +46,7 @@ def comparison(in_node):
 def test_fixtures_cover_every_optimizer_function_option_and_divergence(comparison):
     cases, _ = comparison
     specs = [case["spec"] for case in cases]
-    assert {s["optimizer"] for s in specs} == {"sgd", "ewma_momentum", "adagrad", "rmsprop",
-                                              "adam", "adamw", "nadam", "radam", "adamax",
-                                              "lion", "adafactor", "adopt"}
+    assert {s["optimizer"] for s in specs} == {row.name for row in ROWS}
     assert {s["function"] for s in specs} == {f for f in ol.functions.__all__
                                              if getattr(ol.functions, f) in ol.functions.ALL}
     switched = {(s["optimizer"], k) for s in specs for k, v in s["options"].items() if v is True}
@@ -65,7 +64,7 @@ def test_fixtures_cover_every_optimizer_function_option_and_divergence(compariso
     # every new optimizer diverges in some case
     assert {"nadam", "radam", "lion", "adafactor", "adopt"} <= \
         {case["spec"]["optimizer"] for case in cases if case["diverged_at"] is not None}
-    kinds = {s["options"]["lr"]["schedule"] for s in specs if isinstance(s["options"]["lr"], dict)}
+    kinds = {s["options"]["lr"]["schedule"] for s in specs if isinstance(s["options"].get("lr"), dict)}
     assert kinds == {"constant", "step_decay", "cosine_decay", "warmup_cosine"}
     assert sum(case["diverged_at"] is not None for case in cases) >= 10
     assert min(s["steps"] for s in specs) >= 100
@@ -100,15 +99,26 @@ def test_javascript_matches_optimlab_to_1e_10(comparison):
         assert result["worst"] <= TOLERANCE, (case["spec"], result["worst"])
 
 
-def test_the_fixtures_are_optimlabs_own_runs():
-    """A few cases re-run now: the file is what optimlab.run gives (not a stale copy)."""
+def test_the_fixtures_are_exactly_what_the_generator_makes_now():
+    """Every case made again: a changed rule or default fails here until
+    `python tests/explorer/generate_fixtures.py` writes the fixtures again."""
     import generate_fixtures as generate  # noqa: PLC0415 (beside this file)
 
-    for case in json.loads(FIXTURES.read_text())[::29]:
-        spec = case["spec"]
-        fresh = generate.case(spec["optimizer"], spec["options"], spec["function"], spec["x0"],
-                              spec["steps"], spec.get("noise"))
-        assert fresh == case
+    fresh = json.loads(json.dumps(generate.fixtures()))
+    stored = json.loads(FIXTURES.read_text())
+    assert len(fresh) == len(stored)
+    stale = [case["spec"] for case, old in zip(fresh, stored) if case != old]
+    assert not stale, f"{len(stale)} stale cases, the first {stale[0]}; run " \
+        "`.venv/bin/python tests/explorer/generate_fixtures.py`"
+
+
+def test_every_optimizer_has_a_case_with_its_defaults():
+    import generate_fixtures as generate  # noqa: PLC0415
+
+    specs = [case["spec"] for case in json.loads(FIXTURES.read_text())]
+    for name, entry in generate.OPTIMIZERS.items():
+        required = {h["name"] for h in entry["hyperparameters"] if h["required"]}
+        assert any(s["optimizer"] == name and set(s["options"]) == required for s in specs), name
 
 
 REFUSED = [

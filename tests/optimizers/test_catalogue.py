@@ -10,10 +10,13 @@ another in Python.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
-import math
+import re
 
 import pytest
+from registry import bad_values
 
 import optimlab as ol
 from optimlab import schedules
@@ -29,33 +32,6 @@ def required_options(entry: dict, parameters: str = "hyperparameters") -> dict:
     """Values for the required parameters only (a learning rate, a number of steps)."""
     return {p["name"]: 100 if p["check"]["kind"] == "integer" else 0.1
             for p in entry[parameters] if p["required"]}
-
-
-def bad_values(check: dict):
-    """(value, message key) pairs the check must refuse, read from its description."""
-    kind = check["kind"]
-    if kind == "number":
-        yield "x", "type"
-        yield True, "type"
-        yield math.nan, "range"
-        low, high = check["low"], check["high"]
-        if low is not None:
-            yield (low if not check["low_inclusive"] else low - 0.5), "range"
-        if high is not None:
-            yield (high if not check["high_inclusive"] else high + 0.5), "range"
-        else:
-            yield math.inf, "range"
-    elif kind == "integer":
-        yield check["low"] - 1, "range"
-        yield 2.5, "range"
-    elif kind == "flag":
-        yield 1, "type"
-        yield "yes", "type"
-    elif kind == "tuple":
-        yield [0.5] * (check["length"] + 1), "type"
-        yield "ab", "type"
-    elif kind == "optional":
-        yield from bad_values(check["check"])
 
 
 def every_check():
@@ -208,3 +184,53 @@ def test_the_explorer_receives_the_catalogue_and_checks_runs_with_from_options()
     with pytest.raises(ValueError, match=r"^page: .*|^'beta1' is not a parameter of adam"):
         explorer._check_settings({"runs": [{"optimizer": "adam", "options": {"beta1": 0.9}}]},
                                  "page")
+
+
+def documented_arguments(cls) -> dict[str, str]:
+    """The entries of a class docstring's ``Args:`` section: name -> its text."""
+    doc = inspect.getdoc(cls) or ""
+    if "\nArgs:\n" not in doc:
+        return {}
+    section = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    entries, name = {}, None
+    for line in section.splitlines():
+        match = re.match(r"^    (\w+): (.*)$", line)
+        if match:
+            name, text = match.groups()
+            entries[name] = text
+        elif name is not None:
+            entries[name] += " " + line.strip()
+    return entries
+
+
+def documented_default(text: str):
+    """The value after the first "default " in an argument's text (None: no default said)."""
+    match = re.search(r"\bdefault (\([^)]*\)|[-+\w.]+)", text)
+    if match is None or "no default" in text:
+        return None
+    return ast.literal_eval(match.group(1).rstrip("."))
+
+
+DOCUMENTED = [(name, entry, "hyperparameters") for name, entry in OPTIMIZERS.items()] + [
+    (name, entry, "parameters") for name, entry in SCHEDULES.items()]
+
+
+@pytest.mark.parametrize("name, entry, parameters", DOCUMENTED,
+                         ids=[name for name, _, _ in DOCUMENTED])
+def test_each_docstring_states_the_catalogues_default(name, entry, parameters):
+    """Every Args entry of an optimizer's docstring (and every one a schedule's has) says the
+    default the package declares, or no default for a required one; a changed default fails
+    here until the docstring says it too."""
+    cls = getattr(ol.optimizers, entry["class"], None) or getattr(schedules, entry["class"])
+    documented = documented_arguments(cls)
+    if parameters == "hyperparameters":
+        assert set(documented) == {p["name"] for p in entry[parameters]}, name
+    for parameter in entry[parameters]:
+        if parameter["name"] not in documented:
+            continue
+        said = documented_default(documented[parameter["name"]])
+        if parameter["required"]:
+            assert said is None, (name, parameter["name"])
+        else:
+            said = list(said) if isinstance(said, tuple) else said
+            assert said == parameter["default"], (name, parameter["name"], said)

@@ -26,7 +26,11 @@ both libraries), the function (an optimlab test function by name, or a function 
 defines by the same formula: ``diagonal_quadratic`` with its curvatures, the
 ``rosenbrock_chain`` of scipy.optimize.rosen in ``dimension`` variables), the start, the number
 of steps, the learning-rate schedule and the gradient clipping, if any, and the learning rate
-torch used at every step.
+torch used at every step. It records too, as ``settings``, every hyperparameter the reference
+optimizer held when the case started (its parameter group, without the implementation flags
+``foreach``, ``fused``, ``capturable`` and ``differentiable``): the given keyword arguments and
+the reference's defaults for the rest. tests/test_reference.py requires optimlab to take each
+of them, with the same default, so a default changed in optimlab alone fails there.
 
 Schedules: ``step_decay``, ``exponential_decay`` and ``cosine_decay`` are driven here by
 torch's own ``StepLR``, ``ExponentialLR`` and ``CosineAnnealingLR`` (so the fixture also shows
@@ -103,6 +107,25 @@ def optimizer_class_of(name: str):
     return getattr(torch.optim, name)
 
 
+# Parameter-group entries that choose how torch computes, not what: they change no trajectory.
+IMPLEMENTATION_FLAGS = {"params", "foreach", "fused", "capturable", "differentiable"}
+
+
+def as_json(value):
+    """A hyperparameter as JSON (tuples as lists, a 0-d tensor as its number)."""
+    if isinstance(value, (tuple, list)):
+        return [as_json(v) for v in value]
+    if torch is not None and isinstance(value, torch.Tensor):
+        return value.item()
+    return value
+
+
+def settings_of(optimizer) -> dict:
+    """Every hyperparameter of the reference optimizer's one parameter group."""
+    return {key: as_json(value) for key, value in optimizer.param_groups[0].items()
+            if key not in IMPLEMENTATION_FLAGS}
+
+
 def run_case(case: dict) -> dict:
     x = torch.tensor(case["x0"], dtype=torch.float64, requires_grad=True)
     optimizer_class_ = optimizer_class_of(case["optimizer"])
@@ -119,6 +142,7 @@ def run_case(case: dict) -> dict:
             rate = warmup_cosine(**arguments)
             kwargs["lr"] = rate(1)
     optimizer = optimizer_class_([x], **kwargs)
+    settings = settings_of(optimizer)
     if schedule is not None and rate is None:
         scheduler = getattr(torch.optim.lr_scheduler, scheduler_name)(
             optimizer, **translate(schedule["arguments"]))
@@ -139,7 +163,7 @@ def run_case(case: dict) -> dict:
         if scheduler is not None:
             scheduler.step()
         trajectory.append(x.detach().tolist())
-    return {**case, "lrs": rates, "trajectory": trajectory}
+    return {**case, "settings": settings, "lrs": rates, "trajectory": trajectory}
 
 
 def case(name, optimizer, kwargs, function, x0, steps, schedule=None, clip=None):

@@ -9,7 +9,7 @@ import numpy as np
 from .. import _checks
 from .._checks import factory
 from ._base import LEARNING_RATE, NONNEGATIVE, LearningRate, Optimizer, State, hyperparameter, \
-    lerp, maximize
+    lerp, maximize, power
 
 __all__ = ["Adafactor", "adafactor"]
 
@@ -114,7 +114,7 @@ class Adafactor(Optimizer):
         def norm(a):
             return np.sqrt(np.sum(a * a, axis=axes, keepdims=True))
 
-        weight = float(t) ** self.beta2_decay
+        weight = power(float(t), self.beta2_decay)
         rho = np.minimum(lr, 1 / float(t) ** 0.5)
         alpha = np.maximum(eps2, norm(x) / size**0.5) * rho
         x = x * (1 - lr * self.weight_decay)

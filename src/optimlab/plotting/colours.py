@@ -77,7 +77,8 @@ _OTHER_ORDER = (*list(OPTIMIZER_COLOURS)[8:], *list(OPTIMIZER_COLOURS)[:8])
 
 
 def _optimizer_named(label: str) -> str | None:
-    match = _PATTERN.match(label)
+    # An optimizer's function name ("ewma_momentum") names it as its words do.
+    match = _PATTERN.match(label.replace("_", " "))
     return _NAMES[match.group(1).lower()] if match else None
 
 
@@ -133,7 +134,8 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
                          f"got {len(labels)}")
     named = {label: _optimizer_named(label) for label in labels}
     # Exact names claim their optimizer's colour before labels that merely start with it.
-    exact = sorted(labels, key=lambda label: label.strip().lower() not in _NAMES)
+    exact = sorted(labels,
+                   key=lambda label: label.replace("_", " ").strip().lower() not in _NAMES)
     colours: dict[str, str] = {}
     taken: set[str] = set()
     for label in exact:
