@@ -126,6 +126,7 @@ MESSAGES = {
     "past_the_end": "past the run's end: showing its last step, {value}",
     "old_cell": "a grid cell of an older version of this page",
     "no_cell": "not a cell of this page's grids",
+    "no_noise": "noisy gradients are offered on the playground",
 }
 
 
@@ -225,6 +226,8 @@ def merge_link(settings: dict, link: str, where: str) -> dict:
                              for i in (value if isinstance(value, list) else [value])]
         elif key == "noise":
             state["noise"] = None if value == "off" else {"scale": value[0], "seed": value[1]}
+        elif key == "cell":
+            state["cell"] = value
         elif key == "schedule":
             state["schedule"] = {**state.get("schedule", {}), "kind": value}
         elif head == "schedule":
@@ -262,7 +265,13 @@ class Explorer(SphinxDirective):
         node["compact"] = "compact" in self.options
         node["label"] = self.options.get("label", "")
         node["docname"] = self.env.docname  # the PDF assembles every page into one doctree
-        self.env.metadata[self.env.docname]["optimlab_explorer"] = True
+        meta = self.env.metadata[self.env.docname]
+        meta["optimlab_explorer"] = True
+        # The heat-map script goes only to pages with a heat map, the noise only to those that
+        # offer noisy gradients (the playground, or a page whose block sets noise).
+        meta["optimlab_heatmap"] = meta.get("optimlab_heatmap") or "heatmap" in settings
+        meta["optimlab_noise"] = meta.get("optimlab_noise") or not node["compact"] \
+            or bool(settings.get("noise"))
         return [node]
 
 
@@ -350,24 +359,87 @@ def landscape_data() -> dict:
             "catalogue": catalogue(), "settings": settings_data()}
 
 
+def page_scripts(meta: dict) -> list[str]:
+    """The scripts a page with an explorer loads, in order (see :data:`SCRIPTS`)."""
+    return [script for script in SCRIPTS
+            if (script != "explorer_heatmap.js" or meta.get("optimlab_heatmap"))
+            and (script != "optimlab_noise.js" or meta.get("optimlab_noise"))]
+
+
 def _add_assets(app, pagename, templatename, context, doctree):
-    if not app.env.metadata.get(pagename, {}).get("optimlab_explorer"):
+    meta = app.env.metadata.get(pagename, {})
+    if not meta.get("optimlab_explorer"):
         return
     app.add_css_file(STYLE)
     app.add_js_file(DATA)
-    for script in SCRIPTS:
+    for script in page_scripts(meta):
         app.add_js_file(script)
 
 
-def _write_data(app):
-    """Written before any page, so that every build (clean or not) gives the pages the same
-    ``?v=`` checksum of it."""
+def _template(check: dict, name: str) -> dict:
+    """A described check with its parameter's name, where a message starts with it, as {name}
+    (optimlab_catalogue.js's unpack puts it back)."""
+    out = {key: value for key, value in check.items()
+           if key not in ("messages", "entries", "check", "name")}
+    out["messages"] = {key: "{name}" + text[len(name):] if text.startswith(name) else text
+                       for key, text in check["messages"].items()}
+    if "entries" in check:
+        out["entries"] = [_template(entry, f"{name}[{i}]")
+                          for i, entry in enumerate(check["entries"])]
+    if "check" in check:
+        out["check"] = _template(check["check"], name)
+    return out
+
+
+def packed(data: dict) -> dict:
+    """The data with each distinct check written once, in ``check_table``, and referred to by
+    its index: the catalogue repeats a check (with its messages) for every optimizer that has
+    the parameter. optimlab_catalogue.js unpacks it on loading; tests/explorer checks that what
+    a page unpacks is the catalogue itself."""
+    data = copy.deepcopy(data)
+    table: list[str] = []
+
+    def index(check: dict, name: str) -> int:
+        text = json.dumps(_template(check, name), sort_keys=True, separators=(",", ":"))
+        if text not in table:
+            table.append(text)
+        return table.index(text)
+
+    for kind in ("optimizers", "schedules"):
+        for entry in data["catalogue"][kind].values():
+            for parameter in entry.get("hyperparameters") or entry["parameters"]:
+                parameter["check"] = index(parameter["check"], parameter["name"])
+    checks = data["settings"]["checks"]
+    for name in checks:
+        checks[name] = index(checks[name], name)
+    data["check_table"] = [json.loads(text) for text in table]
+    return data
+
+
+def served(text: str) -> str:
+    """A script or stylesheet as pages get it: without the lines that are all comment, the blank
+    lines and the indentation, which are for readers of the source (never a line with code)."""
+    lines, comment = [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if comment or stripped.startswith("/*"):
+            comment = not stripped.endswith("*/")
+        elif stripped and not stripped.startswith("//"):
+            lines.append(stripped)
+    return "\n".join(lines) + "\n"
+
+
+def _write_static(app):
+    """The explorer's scripts and style (served) and its data, written before any page, so that
+    every build (clean or not) gives the pages the same ``?v=`` checksums."""
     if app.builder.format == "html":
-        text = "window.optimlab = Object.assign(window.optimlab || {}, "
-        text += json.dumps(landscape_data(), sort_keys=True, separators=(",", ":")) + ");\n"
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
-        (static / DATA).write_text(text)
+        for path in sorted(STATIC.iterdir()):
+            (static / path.name).write_text(served(path.read_text()))
+        text = "window.optimlab = Object.assign(window.optimlab || {}, "
+        text += json.dumps(packed(landscape_data()), sort_keys=True, separators=(",", ":"))
+        (static / DATA).write_text(text + ");\n")
 
 
 def _static_hash() -> str:
@@ -453,8 +525,7 @@ def setup(app):
     app.add_directive("explorer", Explorer)
     app.add_role("explore", Explore())
     app.connect("doctree-read", _check_links)
-    app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(STATIC)))
-    app.connect("builder-inited", _write_data)
+    app.connect("builder-inited", _write_static)
     # Before the theme's own handlers, which copy the page's list of scripts.
     app.connect("html-page-context", _add_assets, priority=100)
     app.connect("env-get-outdated", _outdated)

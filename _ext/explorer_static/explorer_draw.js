@@ -51,12 +51,12 @@
   }
 
   // Contour levels for a window other than the landscape's own: denser towards the lowest value.
-  function levelsFor(landscape, window) {
-    if (JSON.stringify(window) === JSON.stringify(landscape.window)) return landscape.levels;
+  function levelsFor(landscape, bounds) {
+    if (JSON.stringify(bounds) === JSON.stringify(landscape.window)) return landscape.levels;
     let lo = Infinity, hi = -Infinity;
     for (let j = 0; j <= 40; j++) {
       for (let i = 0; i <= 40; i++) {
-        const v = landscape.f([window[0][0] + i / 40 * (window[0][1] - window[0][0]), window[1][0] + j / 40 * (window[1][1] - window[1][0])]);
+        const v = landscape.f([bounds[0][0] + i / 40 * (bounds[0][1] - bounds[0][0]), bounds[1][0] + j / 40 * (bounds[1][1] - bounds[1][0])]);
         if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       }
     }
@@ -65,9 +65,9 @@
     return out;
   }
 
-  // The landscape's fills and contour lines over `window`, painted onto `canvas` (its size).
-  function background(canvas, landscape, window, style) {
-    const width = canvas.width, height = canvas.height, ctx = canvas.getContext("2d"), w = window;
+  // The landscape's fills and contour lines over `bounds`, painted onto `canvas` (its size).
+  function background(canvas, landscape, bounds, style) {
+    const width = canvas.width, height = canvas.height, ctx = canvas.getContext("2d"), w = bounds;
     const levels = levelsFor(landscape, w), img = ctx.createImageData(width, height), a = style.contour.fill_alpha;
     const fills = landscape.fills.map((hex) => {
       const n = parseInt(hex.slice(1), 16);

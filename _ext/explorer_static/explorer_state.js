@@ -10,8 +10,9 @@
    address merges it over the page's settings, each value checked by the package's own check
    (optimlab_catalogue.js), and says what it ignored and why. Old addresses
    (#explorer={json}) still open. */
-(function (ol) {
+(function (root) {
   "use strict";
+  const ol = root.optimlab;
   const clone = (v) => JSON.parse(JSON.stringify(v));
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   const enc = (s) => encodeURIComponent(s).replace(/%2C/g, ",").replace(/%3A/g, ":");
@@ -69,6 +70,7 @@
       if (key === "runs") return applyRuns(state, value.split(","));
       if (key === "cell") { state.cell = value.split(","); return null; }
       if (key === "noise" && value === "off") { state.noise = null; return null; }
+      if (key === "noise" && !root.optimlabNoise) return ol.settings.messages.no_noise;
       if (!ol.has(ol.settings.checks, key)) return ol.fill(ol.settings.messages.unknown, key);
       const v = parse(value, ol.settings.checks[key]), why = checked(ol.settings.checks[key], v);
       if (why) return why;
@@ -163,7 +165,10 @@
   // address holds no state at all (a heading's anchor).
   function parts(hash, index) {
     const all = hash.replace(/^#/, "").split("&").filter(Boolean), mine = [], own = prefix(index);
-    if (!all.some((p) => p.indexOf("=") > 0)) return null;
+    // A heading's anchor (#exercises) is no state; a run's key without its value (#adam.lr) is.
+    const stated = (p) => p.indexOf("=") > 0 || /^(\d+:)?(explorer|schedule\.|[a-z_]+(-\d+)?\.)/.test(p) &&
+      (p.indexOf("explorer") === 0 || p.indexOf("schedule.") >= 0 || ol.has(ol.catalogue.optimizers, p.replace(/^\d+:/, "").split(/[.-]/)[0]));
+    if (!all.some(stated)) return null;
     all.forEach((part) => {
       const at = part.indexOf("="), raw = at < 0 ? part : part.slice(0, at);
       let key, value;
@@ -262,4 +267,4 @@
   }
 
   ol.explorerState = { fromPage: fromPage, read: read, write: write, spec: spec, ids: ids, complete: complete };
-})((typeof window !== "undefined" ? window : globalThis).optimlab);
+})(typeof window !== "undefined" ? window : globalThis);

@@ -101,6 +101,24 @@
     return parameters(ol.catalogue[kind || "optimizers"][owner]).filter((p) => p.name === name)[0];
   }
 
+  // The data file writes each distinct check once (_ext/explorer.py's packed): a parameter's
+  // check is an index into check_table, and its messages say {name} for the parameter's name.
+  function unpack(c, name) {
+    c = typeof c === "number" ? ol.check_table[c] : c;
+    const out = Object.assign({}, c, { messages: {} });
+    Object.keys(c.messages).forEach((k) => { out.messages[k] = c.messages[k].split("{name}").join(name); });
+    if (c.entries) out.entries = c.entries.map((e, i) => Object.assign(unpack(e, name + "[" + i + "]"), { name: name + "[" + i + "]" }));
+    if (c.check) out.check = unpack(c.check, name);
+    return out;
+  }
+  if (ol.check_table) {
+    ["optimizers", "schedules"].forEach((kind) => Object.keys(ol.catalogue[kind]).forEach((owner) => {
+      parameters(ol.catalogue[kind][owner]).forEach((p) => { p.check = unpack(p.check, p.name); });
+    }));
+    Object.keys(ol.settings.checks).forEach((name) => { ol.settings.checks[name] = unpack(ol.settings.checks[name], name); });
+    delete ol.check_table;
+  }
+
   Object.assign(ol, { check, options, schedule, setting, parameter, parameters, show, fill, has });
   if (typeof module !== "undefined" && module.exports) module.exports = ol;
 })(typeof window !== "undefined" ? window : globalThis);

@@ -43,8 +43,8 @@
   // step(x, g, s, t, lr, o): x the iterate, g the gradient (already negated with maximize),
   // s the state (an object the rule fills), t the step, lr the rate at step t, o the checked
   // options; returns the new iterate (a new array).
-  const RULES = {};
-  function rule(name, step, extra) { RULES[name] = Object.assign({ name: name, step: step }, extra || {}); }
+  const OPTIMIZERS = {};
+  function rule(name, step, extra) { OPTIMIZERS[name] = Object.assign({ name: name, step: step }, extra || {}); }
   function coupled(g, x, wd) { return wd !== 0 ? [g[0] + wd * x[0], g[1] + wd * x[1]] : g; }
   function zeros(s, names) { names.forEach(function (n) { if (!s[n]) s[n] = [0, 0]; }); }
 
@@ -291,12 +291,12 @@
   // ---- the run (loop.py): stop at the first iterate that is not finite ----
   // record: keep each step's readout buffers (for the explorer's readout)
   function simulate(spec, record) {
-    const o = ol.options(spec.optimizer, spec.options), step = RULES[spec.optimizer].step;
+    const o = ol.options(spec.optimizer, spec.options), step = OPTIMIZERS[spec.optimizer].step;
     const fn = FUNCTIONS[ol.setting("function", spec["function"])];
     const steps = ol.setting("steps", spec.steps), lr = rate(o.lr);
     let x = ol.setting("x0", spec.x0).slice(), xs = [x], state = {}, readouts = [], gradient = fn.grad;
     if (spec.noise) gradient = root.optimlabNoise.noisy(fn.grad, spec.noise.scale, spec.noise.seed);
-    const readout = record && RULES[spec.optimizer].readout;
+    const readout = record && OPTIMIZERS[spec.optimizer].readout;
     for (let t = 1; t <= steps; t++) {
       let g = gradient(x);
       if (t === 1 && !(isFinite(g[0]) && isFinite(g[1]))) {
@@ -315,7 +315,7 @@
     return { xs: run.xs, diverged_at: run.diverged_at };
   }
 
-  const api = { trajectory: trajectory, simulate: simulate, RULES: RULES, FUNCTIONS: FUNCTIONS, SCHEDULES: SCHEDULES, rule: rule };
+  const api = { trajectory: trajectory, simulate: simulate, OPTIMIZERS: OPTIMIZERS, FUNCTIONS: FUNCTIONS, SCHEDULES: SCHEDULES, rule: rule };
   Object.assign(ol, api);
   if (typeof module !== "undefined" && module.exports) module.exports = ol;
 })(typeof window !== "undefined" ? window : globalThis);

@@ -8,13 +8,23 @@
 //   node compare.js <data.json> addresses <cases.json>    per [hash, page settings, index]: the
 //                                                          state read and the notes, and its address
 //   node compare.js <data.json> ui                        the UI table (labels, slider ranges)
+//   node compare.js <data.json> catalogue                 the catalogue and settings, as loaded
+//   node compare.js <data.json> rules                     the optimizers the JavaScript has rules for
+//
+// <data.json> may be the data file a page loads (optimlab_explorer_data.js, packed); the scripts
+// are _ext/explorer_static's, or those in the folder EXPLORER_STATIC names (the served copies).
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const STATIC = path.join(__dirname, "..", "..", "_ext", "explorer_static");
+const STATIC = process.env.EXPLORER_STATIC || path.join(__dirname, "..", "..", "_ext", "explorer_static");
 const [data, mode, input] = process.argv.slice(2);
 
-globalThis.optimlab = JSON.parse(fs.readFileSync(data, "utf8"));
+if (data.endsWith(".js")) {
+  globalThis.window = globalThis;
+  require(path.resolve(data));
+} else {
+  globalThis.optimlab = JSON.parse(fs.readFileSync(data, "utf8"));
+}
 for (const name of ["optimlab_catalogue.js", "optimlab_core.js", "optimlab_noise.js", "explorer_draw.js",
                     "explorer_controls.js", "explorer_state.js"]) {
   require(path.join(STATIC, name));
@@ -47,6 +57,9 @@ function addresses() {
     return { state: got.state, notes: got.notes, found: got.found, address: ol.explorerState.write(got.state, page, index || 0, "") };
   });
 }
-const answer = { fixtures, specs, addresses, ui: () => ol.explorerUI }[mode];
-if (!answer) throw new Error("mode must be fixtures, specs, addresses or ui; got " + mode);
+const answer = {
+  fixtures, specs, addresses, ui: () => ol.explorerUI, rules: () => Object.keys(ol.OPTIMIZERS),
+  catalogue: () => ({ catalogue: ol.catalogue, settings: ol.settings }),
+}[mode];
+if (!answer) throw new Error("mode must be fixtures, specs, addresses, ui, rules or catalogue; got " + mode);
 process.stdout.write(JSON.stringify(answer()));
