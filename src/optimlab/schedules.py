@@ -226,7 +226,8 @@ def from_options(spec: dict) -> Schedule:
         0.1
     """
     if not isinstance(spec, dict) or "schedule" not in spec:
-        raise ValueError(f"lr must be a number or a schedule {{'schedule': name, ...}}; got {spec!r}")
+        raise ValueError(f"lr must be a number or a schedule {{'schedule': name, ...}}; "
+                         f"got {spec!r}")
     arguments = dict(spec)
     name = arguments.pop("schedule")
     if not isinstance(name, str) or name not in SCHEDULES:

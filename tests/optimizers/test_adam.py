@@ -85,3 +85,23 @@ def test_betas_outside_the_unit_interval_are_rejected(factory, index, betas):
 def test_betas_that_are_not_a_pair_are_rejected(betas):
     with pytest.raises(ValueError, match=r"^betas must be a pair \(beta1, beta2\); got"):
         ol.adam(betas=betas)
+
+
+@settings(max_examples=30, deadline=None)
+@given(gradients=gradient_sequences(), lr=learning_rates, wd=st.floats(0.0, 2.0),
+       amsgrad=st.booleans(), maximize=st.booleans())
+def test_adam_with_decoupled_weight_decay_is_adamw_bit_for_bit(gradients, lr, wd, amsgrad,
+                                                               maximize):
+    """torch 2.13's AdamW is Adam(decoupled_weight_decay=True) with another default decay."""
+    options = {"lr": lr, "weight_decay": wd, "amsgrad": amsgrad, "maximize": maximize}
+    adam_xs, _ = replay(ol.adam(**options, decoupled_weight_decay=True), gradients)
+    adamw_xs, _ = replay(ol.adamw(**options), gradients)
+    np.testing.assert_array_equal(adam_xs, adamw_xs)
+
+
+def test_adamw_takes_no_decoupled_weight_decay_as_torchs_does_not():
+    assert ol.adamw().decoupled_weight_decay is True
+    with pytest.raises(TypeError, match="decoupled_weight_decay"):
+        ol.adamw(decoupled_weight_decay=False)
+    assert "decoupled_weight_decay" not in [
+        h["name"] for h in ol.optimizers.catalogue()["optimizers"]["adamw"]["hyperparameters"]]

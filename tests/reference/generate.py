@@ -13,7 +13,11 @@ environment: torch is not a dependency of optimlab, and the tests only read the 
 
 (``torch-adopt`` is the ADOPT authors' package, imported as ``adopt``; the PyPI package named
 ``adopt`` is an unrelated one.) ``family_adafactor_adopt.json`` was produced with torch
-2.13.0+cpu and torch-adopt 0.1.0, float64.
+2.13.0+cpu and torch-adopt 0.1.0, float64. ``keywords_maximize_decoupled.json`` (torch's
+``maximize`` on the nine torch.optim rules and on ADOPT, and Adam's ``decoupled_weight_decay``,
+on 2-D problems, a 5-vector and a 3x4 matrix) was produced with torch 2.13.0+cpu and
+torch-adopt 0.1.0 under Python 3.11, float64; all four fixtures were regenerated then, with
+the same versions, to record each case's ``settings`` (their trajectories did not change).
 
 The fixtures were produced with PyTorch 2.13.0 (CPU build), float64 throughout;
 ``family_nadam_radam_adamax_lion.json`` (NAdam, RAdam, Adamax from torch.optim, Lion from
@@ -405,11 +409,88 @@ def family_adafactor_adopt_cases() -> list[dict]:
     return out
 
 
+# torch's keywords that change the maths, added with the catalogue: maximize (all nine
+# torch.optim rules and ADOPT) and Adam's decoupled_weight_decay. Each on a 5-vector and a 3x4
+# matrix as well as in 2-D. Maximizing a concave quadratic (negative curvatures) is minimizing a
+# convex one, so these runs converge; with weight decay they check that the gradient's sign is
+# flipped before the decay is added, as torch does it.
+CONCAVE_5 = {"name": "diagonal_quadratic", "curvatures": [-0.05, -0.5, -1.0, -4.0, -20.0]}
+CONCAVE_3x4 = {"name": "diagonal_quadratic",
+               "curvatures": [[-0.1, -1.0, -4.0, -0.5], [-2.0, -0.2, -3.0, -0.3],
+                              [-1.5, -8.0, -0.05, -1.2]]}
+MATRIX_3x4 = {"name": "diagonal_quadratic",
+              "curvatures": [[-c for c in row] for row in CONCAVE_3x4["curvatures"]]}
+CONCAVE_2 = {"name": "diagonal_quadratic", "curvatures": [-0.2, -10.0]}
+
+
+def keywords_cases() -> list[dict]:
+    q0, d0 = [9.0, -3.0], [3.0, -2.0, 1.5, -1.0, 0.5]
+    m0 = [[1.0, -2.0, 0.5, 0.8], [3.0, 0.2, -1.0, -0.6], [-0.7, 1.5, 2.0, 0.4]]
+    out = []
+    # (optimizer, learning rate, options for the vector case, options for the matrix case)
+    maximizing = [
+        ("SGD", 0.04, {"momentum": 0.9, "weight_decay": 0.1},
+         {"momentum": 0.8, "dampening": 0.3}),
+        ("SGD", 0.04, {"momentum": 0.7, "nesterov": True}, {}),
+        ("Adagrad", 0.5, {"weight_decay": 0.2, "lr_decay": 0.01},
+         {"initial_accumulator_value": 0.5}),
+        ("RMSprop", 0.02, {"weight_decay": 0.1, "momentum": 0.5},
+         {"centered": True, "alpha": 0.9}),
+        ("Adam", 0.1, {"weight_decay": 0.2}, {"amsgrad": True, "betas": [0.8, 0.99]}),
+        ("AdamW", 0.1, {"weight_decay": 0.2, "eps": 1e-4}, {"amsgrad": True}),
+        ("NAdam", 0.1, {"weight_decay": 0.2}, {"decoupled_weight_decay": True,
+                                               "weight_decay": 0.1}),
+        ("RAdam", 0.1, {"weight_decay": 0.2}, {"decoupled_weight_decay": True,
+                                               "weight_decay": 0.1}),
+        ("Adamax", 0.1, {"weight_decay": 0.2}, {"betas": [0.8, 0.99]}),
+        ("Adafactor", 0.1, {"weight_decay": 0.2}, {"d": 1.5, "beta2_decay": -0.6}),
+        ("ADOPT", 0.1, {"weight_decay": 0.2}, {"decouple": True, "weight_decay": 0.1}),
+    ]
+    for index, (name, lr, vector, matrix) in enumerate(maximizing):
+        label = name.lower() + ("_nesterov" if vector.get("nesterov") else "")
+        out.append(case(f"{label}_maximize_concave5", name,
+                        {"lr": lr, "maximize": True, **vector}, CONCAVE_5, d0, 50))
+        if matrix or index == 0:
+            out.append(case(f"{label}_maximize_concave_3x4", name,
+                            {"lr": lr, "maximize": True, **matrix}, CONCAVE_3x4, m0, 40))
+    out.append(case("adam_maximize_concave2", "Adam", {"lr": 0.2, "maximize": True},
+                    CONCAVE_2, q0, 60))
+    out.append(case("adafactor_maximize_concave2", "Adafactor", {"lr": 0.2, "maximize": True},
+                    CONCAVE_2, q0, 60))
+    # Adam(decoupled_weight_decay=True) is AdamW: in 2-D, on a 5-vector, on a 3x4 matrix, with
+    # AMSGrad, with a schedule, and with maximize.
+    decoupled = {"decoupled_weight_decay": True}
+    out.append(case("adam_decoupled_weight_decay_quadratic", "Adam",
+                    {"lr": 0.2, "weight_decay": 0.3, **decoupled}, QUADRATIC, q0, 60))
+    out.append(case("adam_decoupled_weight_decay_amsgrad_diagonal5", "Adam",
+                    {"lr": 0.1, "weight_decay": 0.1, "amsgrad": True, **decoupled},
+                    DIAGONAL_5D, d0, 50))
+    out.append(case("adam_decoupled_weight_decay_matrix_3x4", "Adam",
+                    {"lr": 0.1, "weight_decay": 0.2, "betas": [0.8, 0.99], "eps": 1e-6,
+                     **decoupled}, MATRIX_3x4, m0, 40))
+    out.append(case("adam_decoupled_weight_decay_rosenbrock", "Adam",
+                    {"lr": 0.05, "weight_decay": 0.1, **decoupled}, ROSENBROCK, [-1.2, 1.0], 80))
+    out.append(case("adam_decoupled_weight_decay_maximize_concave5", "Adam",
+                    {"lr": 0.1, "weight_decay": 0.2, "maximize": True, **decoupled},
+                    CONCAVE_5, d0, 50))
+    out.append(case("adam_decoupled_weight_decay_warmup_cosine_quadratic", "Adam",
+                    {"weight_decay": 0.05, **decoupled}, QUADRATIC, q0, 60,
+                    schedule={"name": "warmup_cosine",
+                              "arguments": {"peak": 0.5, "warmup_steps": 10,
+                                            "total_steps": 50, "min_lr": 0.01}}))
+    # AdamW's betas and eps, which no case varied before.
+    out.append(case("adamw_betas_eps_diagonal5", "AdamW",
+                    {"lr": 0.1, "betas": [0.5, 0.9], "eps": 0.1, "weight_decay": 0.05},
+                    DIAGONAL_5D, d0, 50))
+    return out
+
+
 # Each fixture file and the cases it holds.
 FIXTURES = {
     "torch_trajectories.json": cases,
     "family_nadam_radam_adamax_lion.json": family_nadam_radam_adamax_lion_cases,
     "family_adafactor_adopt.json": family_adafactor_adopt_cases,
+    "keywords_maximize_decoupled.json": keywords_cases,
 }
 
 
