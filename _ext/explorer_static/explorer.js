@@ -15,7 +15,7 @@
   function label(run) {
     const o = run.options || {};
     if (run.optimizer === "sgd") return o.nesterov ? "Nesterov" : o.momentum ? "Momentum" : "SGD";
-    if (run.optimizer === "ewma_momentum") return Object.keys(o).length ? "Momentum" : "EWMA momentum";
+    if (run.optimizer === "ewma_momentum") return "Momentum";
     if (run.optimizer === "adam" && o.amsgrad) return "AMSGrad";
     return Object.keys(ol.colours).filter((k) => k.toLowerCase() === run.optimizer)[0] || run.optimizer;
   }
@@ -55,6 +55,8 @@
   }
   const P = Explorer.prototype;
   P.label = label;
+  // An optimizer's name in the list to choose from (the book's EWMA momentum is not SGD's).
+  P.name = (optimizer) => optimizer === "ewma_momentum" ? "EWMA momentum" : label({ optimizer: optimizer, options: {} });
 
   // The parameters a chapter's explorer shows first: those its page sets (and lr); the
   // playground shows every one. The rest sit under "more settings".

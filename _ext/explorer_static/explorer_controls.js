@@ -118,14 +118,14 @@
   function runs(x) {
     const box = x.runList, s = x.state, names = {};
     box.textContent = "";
-    Object.keys(ol.catalogue.optimizers).forEach((k) => { names[k] = x.label({ optimizer: k, options: {} }); });
+    Object.keys(ol.catalogue.optimizers).forEach((k) => { names[k] = x.name(k); });
     x.heads = s.runs.map((run, r) => {
       const rid = x.id + "-r" + r, open = r === x.open;
       const head = el("button", { type: "button", className: "ox-head", id: rid + "-head", "aria-expanded": String(open), "aria-controls": rid });
       head.appendChild(el("span", { className: "ox-swatch", "aria-hidden": "true" }));
       head.appendChild(el("span", { className: "ox-name" }));
       head.appendChild(el("span", { className: "ox-outcome" }));
-      head.addEventListener("click", () => { x.open = x.open === r ? -1 : r; runs(x); x.refresh(); });
+      head.addEventListener("click", () => { x.open = x.open === r ? -1 : r; runs(x); x.refresh(); x.heads[r].focus(); });
       const item = el("li", { className: "ox-run" + (open ? " ox-open" : "") }, [head]);
       const editor = el("div", { className: "ox-editor", id: rid, hidden: !open, role: "group", "aria-labelledby": rid + "-head" });
       const primary = x.primary(run.optimizer), more = el("div", {});

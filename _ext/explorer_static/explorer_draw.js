@@ -170,8 +170,11 @@
   function loss(canvas, style, runs, view) {
     const ctx = canvas.getContext("2d"), r = style.ratio, box = area(canvas.width, canvas.height, r), floor = 1e-16;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    let lo = Infinity, hi = -Infinity;
-    runs.forEach((run) => run.values.forEach((v) => { if (isFinite(v)) { v = Math.max(v, floor); lo = Math.min(lo, v); hi = Math.max(hi, v); } }));
+    // The scale runs from the lowest value to at most 10⁴ times the highest start: a run that
+    // blows up leaves through the top instead of flattening the others.
+    let lo = Infinity, hi = -Infinity, cap = 0;
+    runs.forEach((run) => { if (run.values.length) cap = Math.max(cap, 1e4 * run.values[0]); });
+    runs.forEach((run) => run.values.forEach((v) => { if (isFinite(v)) { v = Math.max(v, floor); lo = Math.min(lo, v); hi = Math.max(hi, Math.min(v, cap)); } }));
     if (!isFinite(lo)) return;
     const a = Math.floor(Math.log10(lo)), b = Math.max(Math.ceil(Math.log10(hi)), a + 1), every = Math.max(1, Math.ceil((b - a) / 5));
     const X = (k) => box.left + k / Math.max(1, view.steps) * box.width;
@@ -180,11 +183,14 @@
     for (let e = a; e <= b; e += every) decades.push(e);
     axes(ctx, box, [0, Math.max(1, view.steps)], [a, b], ticks(0, Math.max(1, view.steps), 5), decades, style,
       { x: String, y: (e) => "1e" + e, xLabel: "step", yLabel: view.metric === "distance" ? "distance to the nearest minimum (log scale)" : "f − f* (log scale)" });
+    ctx.save();
+    ctx.beginPath(); ctx.rect(box.left, box.top, box.width, box.height); ctx.clip();
     runs.forEach((run) => {
       ctx.strokeStyle = run.colour; ctx.lineWidth = 1.6 * r; ctx.beginPath();
-      run.values.forEach((v, k) => ctx.lineTo(X(k), Y(v)));
+      run.values.forEach((v, k) => ctx.lineTo(X(k), Y(Math.min(v, 1e300))));
       ctx.stroke();
     });
+    ctx.restore();
     ctx.strokeStyle = style.text; ctx.lineWidth = r; ctx.setLineDash([4 * r, 3 * r]); ctx.beginPath();
     ctx.moveTo(X(view.t), box.top); ctx.lineTo(X(view.t), box.top + box.height); ctx.stroke(); ctx.setLineDash([]);
   }
