@@ -46,6 +46,7 @@ RACE = """() => {
     {optimizer: "adam", options: {lr: 0.05}},
     {optimizer: "adamw", options: {lr: 0.05}},
   ];
+  e.state.runs.forEach(r => { r.options = optimlab.explorerState.complete(r.optimizer, r.options); });
   e.rebuild(); e.update(true);
   return e.results.map(r => r.xs.length);
 }"""

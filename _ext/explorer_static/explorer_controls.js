@@ -134,7 +134,7 @@
         x.update(true);
       };
       ol.parameters(ol.catalogue.optimizers[run.optimizer]).forEach((p) => {
-        const node = control(rid + "-" + p.name, p, run.options[p.name], set(p.name));
+        const node = control(rid + "-" + p.name, p, ol.has(run.options, p.name) ? run.options[p.name] : p.default, set(p.name));
         if (node) (primary[p.name] ? editor : more).appendChild(node);
       });
       const choose = select(rid + "-opt", "optimizer", names, run.optimizer, (v) => {
