@@ -10,7 +10,8 @@ Each asset below is kept on the pages whose content uses it and dropped from the
 - Pygments' colours: pages with highlighted code;
 - sphinx-proof's and sphinx-exercise's stylesheets: pages with an algorithm/proof box or an
   exercise;
-- myst-nb's stylesheet: pages with notebook cells or their outputs;
+- myst-nb's stylesheet, and the results tables' (_ext/results_tables.py): pages with notebook
+  cells or their outputs;
 - sphinx-thebe's script, stylesheet and settings: only when the book turns on live code (the
   launch button; see tools/book_config.py), which then needs them on every page with cells;
 - Sphinx's search scripts and the search index (searchtools.js, language_data.js and the
@@ -29,7 +30,9 @@ functional pseudo-class (``:not(...)``) or an escape is kept.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 
 from pathlib import Path
@@ -49,6 +52,7 @@ USED_BY = {
     "proof.css": r'class="[^"]*\bproof\b',
     "exercise.css": r'class="[^"]*\b(exercise|solution)\b',
     "mystnb.*.css": r'class="[^"]*\b(cell|output)\b',
+    "results_tables.css": r'class="[^"]*\b(cell|output)\b',
 }
 # inline settings scripts that belong to one of the assets above
 SETTINGS_OF = {
@@ -168,7 +172,7 @@ def _link_used_stylesheets(app, exception):
             if not copy.is_file() or copy.read_text(encoding="utf-8") != text:
                 copy.write_text(text, encoding="utf-8")
             renamed[path.relative_to(static).as_posix()] = copy.relative_to(static).as_posix()
-    _subset_icon_font(static)
+    _subset_icon_font(static, quiet=app.quiet)
     if not renamed:
         return
     link = re.compile(r'(href="[^"]*_static/)(' + "|".join(map(re.escape, renamed)) + r')([?"])')
@@ -176,11 +180,34 @@ def _link_used_stylesheets(app, exception):
         lambda found: found.group(1) + renamed[found.group(2)] + found.group(3), page))
 
 
-def _subset_icon_font(static: Path) -> None:
+@contextlib.contextmanager
+def _logger_level(name: str, level: int):
+    """Set the level of the logger `name` for the duration of a block."""
+    logger = logging.getLogger(name)
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def _subset_icon_font(static: Path, quiet: bool = True) -> None:
     """Point the theme's stylesheet at a copy of Font Awesome's solid font cut down to the
     glyphs the site's stylesheets name (``content: "\\f105"`` and the like, in rules or in
     custom properties): the theme still draws a few icons (admonitions, toggles, the search
-    and menu buttons) with the font, whose whole 156 KB would otherwise load on every page."""
+    and menu buttons) with the font, whose whole 156 KB would otherwise load on every page.
+
+    fontTools logs each step of the cut at INFO, and accessible-pygments (which the theme
+    imports) sends every INFO record to the terminal (``logging.basicConfig(level=INFO)`` at
+    import); when Sphinx is `quiet` (its own progress lines off), so are fontTools' below
+    WARNING.
+    """
+    with _logger_level("fontTools", logging.WARNING) if quiet else contextlib.nullcontext():
+        _cut_icon_font(static)
+
+
+def _cut_icon_font(static: Path) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

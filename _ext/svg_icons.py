@@ -77,13 +77,15 @@ def _as_svg(match: re.Match) -> str:
         return match.group(0)
     width, height, path = table[(packs[0], names[0])]
     kept = [name for name in classes if name not in PREFIXES]
-    title = attributes.pop("title", None)
+    # The icon is hidden from screen readers (its button has a label) and a <title> would be
+    # text of the page: Sphinx's search shows the page's text, and every result began with the
+    # colour switch's "Light Dark System Settings".
+    attributes.pop("title", None)
     attributes["class"] = " ".join(["svg-inline--fa", *kept])
     attributes.update({"aria-hidden": "true", "focusable": "false", "role": "img",
                        "xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {width} {height}"})
     text = " ".join(f'{key}="{value}"' for key, value in attributes.items())
-    inner = f"<title>{title}</title>" if title else ""
-    return f'<svg {text}>{inner}<path fill="currentColor" d="{html.escape(path)}"></path></svg>'
+    return f'<svg {text}><path fill="currentColor" d="{html.escape(path)}"></path></svg>'
 
 
 def inline_icons(page: str) -> str:
@@ -103,13 +105,19 @@ def rewrite_html_files(outdir, rewrite, skip=()) -> None:
             path.write_text(new, encoding="utf-8")
 
 
-def _write_stylesheet(app):
+def add_generated_stylesheet(app, name: str, text: str) -> None:
+    """Write a stylesheet made at build time into the site's _static and link it from every
+    page (on builder-inited, so that each page links it with its checksum, as a clean build does)."""
     if app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / STYLESHEET).write_text(stylesheet(), encoding="utf-8")
-    app.add_css_file(STYLESHEET)
+    (static / name).write_text(text, encoding="utf-8")
+    app.add_css_file(name)
+
+
+def _write_stylesheet(app):
+    add_generated_stylesheet(app, STYLESHEET, stylesheet())
 
 
 def _inline_icons(app, exception):

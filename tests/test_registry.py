@@ -39,6 +39,9 @@ def test_every_optimizer_class_the_package_exports_has_its_function():
                and issubclass(cls, ol.Optimizer) and cls is not ol.Optimizer}
     assert classes == set(CLASSES.values())
     assert set(NAMES) <= set(ol.__all__)
+    # Pages iterate the lowercase callables of __all__ as the optimizers' functions.
+    assert [name for name in ol.optimizers.__all__ if name.islower()
+            and callable(getattr(ol.optimizers, name))] == NAMES
 
 
 def test_the_javascript_has_a_step_function_for_each_optimizer():

@@ -19,8 +19,9 @@
     if (run.optimizer === "adam" && o.amsgrad) return "AMSGrad";
     return Object.keys(ol.colours).filter((k) => k.toLowerCase() === run.optimizer)[0] || run.optimizer;
   }
+  // A second run of one optimizer takes the next sweep colour (optimlab.plotting.colours_for).
   function colours(runs) {
-    const taken = {}, spare = Object.keys(ol.colours).map((k) => ol.colours[k]);
+    const taken = {}, spare = ol.sweep.concat(Object.keys(ol.colours).map((k) => ol.colours[k]));
     return runs.map((run) => {
       let c = ol.colours[label(run)];
       if (!c || taken[c]) c = spare.filter((s) => !taken[s])[0] || "#000000";
