@@ -127,6 +127,9 @@ MESSAGES = {
     "old_cell": "a grid cell of an older version of this page",
     "no_cell": "not a cell of this page's grids",
     "no_noise": "noisy gradients are offered on the playground",
+    # optimlab.run's (loop.py), for a start where the gradient is not finite; tests/explorer
+    # compares the two.
+    "grad_not_finite": "grad must be finite at x0; got {value} at x0={x0}",
 }
 
 
@@ -334,8 +337,9 @@ def landscape_data() -> dict:
 
     from optimlab import functions
     from optimlab.optimizers import catalogue
-    from optimlab.plotting import OPTIMIZER_COLOURS, SWEEP_COLOURS
+    from optimlab.plotting import OPTIMIZER_COLOURS, SWEEP_COLOURS, colour_for, colours_for
     from optimlab.plotting import scene
+    from optimlab.plotting.colours import _SWEEP_CLASHES
 
     pictures = {}
     for name in landscapes():
@@ -354,8 +358,18 @@ def landscape_data() -> dict:
             "floor": float(values.min()), "fills": fills,
             "aspect": scene.default_aspect(function), "auto_height": scene.AUTO_HEIGHT,
         }
+    # Each optimizer's name in OPTIMIZER_COLOURS ("schedule_free_adamw" -> "Schedule-Free
+    # AdamW"), as colour_for reads it, and what colours_for gives labels naming none (in order)
+    # and the sweep colours it skips beside an optimizer's: explorer.js colours runs as
+    # colours_for colours their labels (tests/explorer/test_embeds.py compares the two).
+    name_of = {colour: name for name, colour in OPTIMIZER_COLOURS.items()}
+    optimizers = catalogue()["optimizers"]
+    unnamed = [f"run {i}" for i in range(len(SWEEP_COLOURS) + len(OPTIMIZER_COLOURS) + 1)]
+    others = list(colours_for(unnamed).values())
     return {"landscapes": pictures, "colours": dict(OPTIMIZER_COLOURS),
-            "sweep": list(SWEEP_COLOURS),
+            "colour_names": {name: name_of[colour_for(name)] for name in optimizers},
+            "other_colours": others,
+            "sweep_clashes": {c: sorted(near) for c, near in _SWEEP_CLASHES.items()},
             "contour": {"colour": "#5b6f8a", "alpha": 0.8, "fill_alpha": 0.28},
             "catalogue": catalogue(), "settings": settings_data()}
 

@@ -116,6 +116,26 @@ def test_the_legend_names_every_run_in_its_colour(tab):
     assert "arrow keys" in label
 
 
+def hex_colour(css: str) -> str:
+    """ "rgb(213, 94, 0)" -> "#d55e00" (how the browser reports a style's colour)."""
+    return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", css)[:3])
+
+
+@pytest.mark.parametrize("address", ["", "#runs=adam,adamw,adam,sgd,adagrad&sgd.momentum=0.9",
+                                     "#runs=adam,adam,adam&adam-3.amsgrad=true",
+                                     "#runs=lion,adopt,nadam,adafactor"])
+def test_the_runs_take_the_colours_the_package_gives_their_names(tab, address):
+    """explorer.js colours runs as optimlab.plotting.colours_for colours their legend's names
+    (the package's names, exactly: no lower-casing)."""
+    open_page(tab, "playground", address)
+    names, colours = explorer(tab, "[[...e.legend.children].map(li => li.textContent), "
+                                   "[...e.legend.querySelectorAll('.ox-swatch')]"
+                                   ".map(s => s.style.background)]")
+    assert len(names) >= 3 and explorer(tab, "e.notes") == []
+    assert [hex_colour(c) for c in colours] == list(ol.plotting.colours_for(names).values())
+    assert tab.errors == []
+
+
 def test_keyboard_slider_changes_the_picture_and_the_address(tab):
     open_page(tab, "playground")
     tab.locator("#ox1-r2-head").click()

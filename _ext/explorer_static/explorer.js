@@ -11,23 +11,27 @@
   const S = ol.explorerState, D = ol.explorerDraw, C = ol.explorerControls, B = ol.explorerPlayback, el = C.el;
   const VIEWS = { paths: "Paths", zoom: "Zoom to the ends", loss: "Loss curve" };
 
-  // The label the book's figures use for a run, so that it gets the book's colour.
+  // The label the book's figures use for a run: its optimizer's name in the package's colour table
+  // (optimlab.plotting.OPTIMIZER_COLOURS, as colour_for reads it), or the variant's.
   function label(run) {
     const o = run.options || {};
     if (run.optimizer === "sgd") return o.nesterov ? "Nesterov" : o.momentum ? "Momentum" : "SGD";
-    if (run.optimizer === "ewma_momentum") return "Momentum";
     if (run.optimizer === "adam" && o.amsgrad) return "AMSGrad";
-    return Object.keys(ol.colours).filter((k) => k.toLowerCase() === run.optimizer)[0] || run.optimizer;
+    return ol.colour_names[run.optimizer] || run.optimizer;
   }
-  // A second run of one optimizer takes the next sweep colour (optimlab.plotting.colours_for).
+  // The runs' colours as optimlab.plotting.colours_for gives their names: a name that is exactly
+  // an optimizer's takes its colour first, then one that starts with it ("Adam 2") unless taken;
+  // the rest take the next of the other colours, skipping a sweep colour too near one shown.
   function colours(runs) {
-    const taken = {}, spare = ol.sweep.concat(Object.keys(ol.colours).map((k) => ol.colours[k]));
-    return runs.map((run) => {
-      let c = ol.colours[label(run)];
-      if (!c || taken[c]) c = spare.filter((s) => !taken[s])[0] || "#000000";
-      taken[c] = true;
-      return c;
+    const called = names(runs), keys = runs.map(label), out = [], taken = new Set();
+    const order = runs.map((r, i) => i).sort((i, j) => (called[i] !== keys[i]) - (called[j] !== keys[j]));
+    order.forEach((i) => {
+      const c = ol.colours[keys[i]];
+      if (c && !taken.has(c)) { out[i] = c; taken.add(c); }
     });
+    const spare = ol.other_colours.filter((c) => !taken.has(c) && !(ol.sweep_clashes[c] || []).some((d) => taken.has(d)));
+    let next = 0;
+    return runs.map((r, i) => out[i] || spare[next++] || "#000000");
   }
   // The runs' names, numbered where two would read the same.
   function names(runs) {

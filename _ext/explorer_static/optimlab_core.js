@@ -295,12 +295,16 @@
     const fn = FUNCTIONS[ol.setting("function", spec["function"])];
     const steps = ol.setting("steps", spec.steps), lr = rate(o.lr);
     let x = ol.setting("x0", spec.x0).slice(), xs = [x], state = {}, readouts = [], gradient = fn.grad;
-    if (spec.noise) gradient = root.optimlabNoise.noisy(fn.grad, spec.noise.scale, spec.noise.seed);
+    if (spec.noise) {
+      const noise = ol.setting("noise", [spec.noise.scale, spec.noise.seed]);
+      gradient = root.optimlabNoise.noisy(fn.grad, noise[0], noise[1]);
+    }
     const readout = record && OPTIMIZERS[spec.optimizer].readout;
     for (let t = 1; t <= steps; t++) {
       let g = gradient(x);
       if (t === 1 && !(isFinite(g[0]) && isFinite(g[1]))) {
-        throw new Error("grad must be finite at x0; got " + ol.show(g) + " at x0=" + ol.show(x));
+        const shown = (v) => "[" + v.map(ol.show).join(", ") + "]";
+        throw new Error(ol.settings.messages.grad_not_finite.replace("{value}", shown(g)).replace("{x0}", shown(x)));
       }
       if (o.maximize) g = [-g[0], -g[1]];  // as the package's signed(g), before any weight decay
       x = step(x, g, state, t, lr(t), o);

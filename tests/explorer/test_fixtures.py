@@ -19,8 +19,10 @@ import pytest
 
 import optimlab as ol
 from conftest import normalised
-from optimlab.optimizers import from_options
+from optimlab.optimizers import catalogue, from_options
 from registry import ROWS
+
+import explorer as explorer_ext  # noqa: E402 (_ext, on the path conftest.py sets)
 
 HERE = Path(__file__).parent
 CORE = HERE.parents[1] / "_ext" / "explorer_static" / "optimlab_core.js"
@@ -53,7 +55,13 @@ def test_fixtures_cover_every_optimizer_function_option_and_divergence(compariso
     assert {("sgd", "nesterov"), ("rmsprop", "centered"), ("adam", "amsgrad"),
             ("adamw", "amsgrad"), ("ewma_momentum", "bias_correction"),
             ("nadam", "decoupled_weight_decay"), ("radam", "decoupled_weight_decay"),
-            ("adopt", "decouple")} <= switched
+            ("adopt", "decouple"), ("adam", "decoupled_weight_decay")} <= switched
+    # torch's maximize on every optimizer that takes it, a run that diverges among them
+    takes = {name for name, entry in catalogue()["optimizers"].items()
+             if any(p["name"] == "maximize" for p in entry["hyperparameters"])}
+    assert len(takes) >= 9 and {name for name, _ in switched if _ == "maximize"} == takes
+    assert any(case["spec"]["options"].get("maximize") and case["diverged_at"] is not None
+               for case in cases)
     # Adafactor's eps[0]: None (float64's machine epsilon) and a number
     assert {s["options"]["eps"][0] is None for s in specs if s["optimizer"] == "adafactor"
             and "eps" in s["options"]} \
@@ -187,6 +195,23 @@ def test_unknown_names_and_bad_runs_are_refused_by_name(field, value, in_node):
             "steps": 5, field: value}
     error = in_node("specs", [spec])[0]["error"]
     assert field in error and str(value if field != "x0" else "x0") in error
+
+
+def test_a_start_without_a_finite_gradient_and_bad_noise_get_the_packages_messages(in_node):
+    """optimlab.run's message for a start where the gradient overflows, and the explorer's
+    settings check (explorer.py's, the build's) for noise: the JavaScript has none of its own."""
+    r = ol.functions.rosenbrock
+    spec = {"optimizer": "sgd", "options": {"lr": 0.1}, "function": "rosenbrock",
+            "x0": [1e200, 1e200], "steps": 5}
+    noisy = {**spec, "x0": [0.5, 0.5], "noise": {"scale": -1.0, "seed": 3}}
+    overflow, noise = (answer["error"] for answer in in_node("specs", [spec, noisy]))
+    with pytest.raises(ValueError) as python, np.errstate(all="ignore"):
+        ol.run(ol.sgd(lr=0.1), r.grad, spec["x0"], 5)
+    javascript = overflow.replace("Infinity", "inf").replace("NaN", "nan")
+    assert normalised(javascript) == normalised(str(python.value))
+    with pytest.raises(ValueError) as python:
+        explorer_ext.settings_checks()["noise"].validate("noise", [-1.0, 3])
+    assert normalised(noise) == normalised(str(python.value))
 
 
 def test_the_issue_example_and_defaults(in_node):
