@@ -131,7 +131,8 @@ def test_the_runs_take_the_colours_the_package_gives_their_names(tab, address):
     names, colours = explorer(tab, "[[...e.legend.children].map(li => li.textContent), "
                                    "[...e.legend.querySelectorAll('.ox-swatch')]"
                                    ".map(s => s.style.background)]")
-    assert len(names) >= 3 and explorer(tab, "e.notes") == []
+    assert len(names) == explorer(tab, "e.state.runs.length") >= 3
+    assert explorer(tab, "e.notes") == []
     assert [hex_colour(c) for c in colours] == list(ol.plotting.colours_for(names).values())
     assert tab.errors == []
 
