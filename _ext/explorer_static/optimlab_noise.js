@@ -103,8 +103,6 @@
     return s.values;
   }
   function noisy(grad, scale, seed) {
-    if (typeof scale !== "number" || !isFinite(scale) || scale < 0) throw new Error("scale must be a finite number >= 0; got " + scale);
-    if (!Number.isInteger(seed) || seed < 0) throw new Error("seed must be an integer >= 0; got " + seed);
     var calls = 0;
     return function (x) {
       var g = grad(x), xi = normals(seed, 2 * calls + 2), k = 2 * calls++;

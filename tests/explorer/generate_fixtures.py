@@ -179,6 +179,25 @@ def default_cases() -> list[dict]:
             for name, entry in OPTIMIZERS.items()]
 
 
+def keyword_cases() -> list[dict]:
+    """torch's keywords that change the maths: ``maximize`` on every optimizer that takes it,
+    climbing Himmelblau's function to its local maximum near (-0.27, -0.92) (and, once, up the
+    quadratic until it diverges), and Adam's ``decoupled_weight_decay`` (AdamW's rule) with and
+    without AMSGrad, on curved landscapes."""
+    h, q, r = "himmelblau", "ill_conditioned_quadratic", "rosenbrock"
+    cases = [case(name, {"lr": 0.01, "maximize": True}, h, [-0.6, -1.3], 150)
+             for name, entry in OPTIMIZERS.items()
+             if any(p["name"] == "maximize" for p in entry["hyperparameters"])]
+    cases.append(case("sgd", {"lr": 1.0, "maximize": True}, q, [9.0, -3.0], 400))
+    cases.append(case("adam", {"lr": 0.1, "maximize": True, "weight_decay": 0.1,
+                               "decoupled_weight_decay": True}, q, [9.0, -3.0], 200))
+    for function, x0, amsgrad in [(r, [-1.5, 2.5], False), ("beale", [3.5, 3.5], True),
+                                  (q, [9.0, -3.0], False)]:
+        cases.append(case("adam", {"lr": 0.05, "weight_decay": 0.5, "amsgrad": amsgrad,
+                                   "decoupled_weight_decay": True}, function, x0, 200))
+    return cases
+
+
 # The order in which the random cases are drawn from the one seeded stream: a new optimizer
 # goes at the end. (Drawn in another order, the same seed gives other cases, and some of them
 # are chaotic enough, on the saddle or Beale's function, that the JavaScript's rounding grows
@@ -217,7 +236,7 @@ def fixtures(seed: int = 13) -> list[dict]:
                 if well_conditioned(drawn):
                     break
             cases.append(drawn)
-    return cases + diverging_cases() + default_cases()
+    return cases + diverging_cases() + keyword_cases() + default_cases()
 
 
 def main() -> None:
