@@ -40,40 +40,53 @@ def toc_pages() -> list[str]:
     return list(parse_toc_yaml(ROOT / "_toc.yml"))
 
 
-def measure(site: Path, pages: list[str], executable: str) -> dict[str, float]:
-    """Each page's height in screens of VIEWPORT."""
+def evaluate_pages(site: Path, pages: list[str], executable: str, viewport: dict,
+                   script: str) -> dict:
+    """{page: what `script` returns in it}, each page opened once at `viewport` (fonts loaded)."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    heights = {}
+    results = {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable,
                                                  args=["--no-sandbox", "--disable-gpu"])
-            tab = browser.new_page(viewport=VIEWPORT)
+            tab = browser.new_page(viewport=viewport)
             for page in pages:
                 tab.goto(f"{base}/{page}.html", wait_until="load")
-                tab.evaluate("document.fonts.ready")
-                height = tab.evaluate("document.scrollingElement.scrollHeight")
-                heights[page] = height / VIEWPORT["height"]
+                tab.evaluate("document.fonts.ready.then(() => null)")
+                results[page] = tab.evaluate(script)
             browser.close()
     finally:
         server.shutdown()
-    return heights
+    return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def measure(site: Path, pages: list[str], executable: str) -> dict[str, float]:
+    """Each page's height in screens of VIEWPORT."""
+    heights = evaluate_pages(site, pages, executable, VIEWPORT,
+                             "document.scrollingElement.scrollHeight")
+    return {page: height / VIEWPORT["height"] for page, height in heights.items()}
+
+
+def command_line(description: str) -> tuple[Path, list[str], str]:
+    """The built site (--site), its pages in the table of contents, and the Chromium to use."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--site", type=Path, default=SITE, help="the built site (_build/html)")
     args = parser.parse_args()
     executable = os.environ.get("OPTIMLAB_CHROMIUM") or shutil.which("chromium")
     if not executable:
         raise SystemExit("no Chromium: set OPTIMLAB_CHROMIUM or install Debian's chromium")
     pages = [page for page in toc_pages() if (args.site / f"{page}.html").exists()]
-    heights = measure(args.site, pages, executable)
+    return args.site, pages, executable
+
+
+def main() -> None:
+    site, pages, executable = command_line(__doc__.split("\n")[0])
+    heights = measure(site, pages, executable)
     print(f"{'page':28s} screens (1280 x 800)")
     for page, screens in sorted(heights.items(), key=lambda item: -item[1]):
         print(f"{page:28s} {screens:6.1f}")

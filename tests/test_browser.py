@@ -10,6 +10,10 @@ screenshots at desktop and phone width land in _build/screenshots/ for a person 
 Playwright never downloads a browser here: it drives the Chromium found on PATH (Debian's
 `chromium` package) or the one named by OPTIMLAB_CHROMIUM. Without one the tests are skipped,
 unless OPTIMLAB_REQUIRE_BROWSER=1 (set by .ci/run), in which case they fail.
+
+Chromium draws with the machine's fonts; OPTIMLAB_FONTS=base shows it only the fonts a fresh
+Debian machine with Chromium has (DejaVu and Liberation), whatever else is installed (TeX's
+fonts, for one), so that the browser tests can be run both ways on one machine (README).
 """
 
 from __future__ import annotations
@@ -44,6 +48,58 @@ HOW_TO_ENABLE = (
     "OPTIMLAB_CHROMIUM at a Chromium binary, and install the test extras (`pip install -e "
     "'.[test]'`, which brings playwright and axe-playwright-python; never `playwright install`)"
 )
+
+
+# OPTIMLAB_FONTS=base: the fonts of a fresh Debian machine with Chromium: fonts-dejavu-core (in
+# every Debian system) and fonts-liberation (which Debian's chromium recommends).
+BASE_FONTS = tuple(Path("/usr/share/fonts/truetype") / name
+                   for name in ("dejavu", "liberation", "liberation2"))
+FONT_CHOICES = ("machine", "base")
+# fontconfig as the machine has it (its aliases: sans-serif, Arial, ...), with every font outside
+# the given folders refused
+RESTRICTED_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+{dirs}
+  <cachedir>{cache}</cachedir>
+  <selectfont>
+    <acceptfont>
+{globs}
+    </acceptfont>
+    <rejectfont><glob>/*</glob></rejectfont>
+  </selectfont>
+</fontconfig>
+"""
+
+
+def restricted_fonts(folder: Path, directories) -> Path:
+    """A fontconfig file, written in `folder`, that shows Chromium the fonts in `directories`
+    (those that exist) and no other; skips when none exists."""
+    present = [Path(d) for d in directories if Path(d).is_dir()]
+    if not present:
+        pytest.skip(f"none of {', '.join(map(str, directories))} exists to restrict the fonts to")
+    config = Path(folder) / "fonts.conf"
+    config.write_text(RESTRICTED_FONTS.format(
+        dirs="\n".join(f"  <dir>{d}</dir>" for d in present), cache=Path(folder) / "cache",
+        globs="\n".join(f"      <glob>{d}/*</glob>" for d in present)), encoding="utf-8")
+    return config
+
+
+def fonts_choice() -> str:
+    """"machine" (the default) or "base", from OPTIMLAB_FONTS."""
+    choice = os.environ.get("OPTIMLAB_FONTS") or "machine"
+    if choice not in FONT_CHOICES:
+        pytest.fail(f"OPTIMLAB_FONTS={choice!r}: expected one of {', '.join(FONT_CHOICES)}")
+    return choice
+
+
+def chromium_env(folder: Path) -> dict | None:
+    """The environment to launch Chromium in: None (the machine's fonts) or, with
+    OPTIMLAB_FONTS=base, one whose FONTCONFIG_FILE (written in `folder`) allows BASE_FONTS only."""
+    if fonts_choice() == "machine":
+        return None
+    return {**os.environ, "FONTCONFIG_FILE": str(restricted_fonts(folder, BASE_FONTS))}
 
 
 def _chromium() -> str:
@@ -88,12 +144,14 @@ def server(built_site):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
     executable = _chromium()
     from playwright.sync_api import sync_playwright
 
+    environment = chromium_env(tmp_path_factory.mktemp("fonts"))
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                              env=environment)
         yield chromium
         chromium.close()
 

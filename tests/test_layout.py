@@ -12,6 +12,9 @@ Layout must not depend on the fonts of the machine: each measurement is made twi
 machine's own fonts (which, on a machine with TeX, include TeX's many fonts, Noto Sans among
 them) and with only the DejaVu fonts that every Debian system has (fontconfig restricted to them
 through FONTCONFIG_FILE), whose wide letters are what a reader's fallback font may be like.
+With OPTIMLAB_FONTS=base the first measurement, like every browser test, uses only the fonts of
+a fresh Debian machine with Chromium (DejaVu and Liberation) instead of the machine's: running
+the tests with and without it checks both a machine without TeX and one with TeX's fonts.
 """
 
 from __future__ import annotations
@@ -26,27 +29,17 @@ from pathlib import Path
 import pytest
 
 from test_book import toc_pages
-from test_browser import CHROMIUM_ARGS, _chromium
+from test_browser import (BASE_FONTS, CHROMIUM_ARGS, _chromium, chromium_env, fonts_choice,
+                          restricted_fonts)
+from test_browser import browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-FONT_SETS = ("machine", "dejavu")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-# fontconfig as the machine has it (its aliases: sans-serif is DejaVu Sans when Noto Sans is
-# missing), with every font but DejaVu's refused
-DEJAVU_ONLY = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>{fonts}</dir>
-  <cachedir>{cache}</cachedir>
-  <selectfont>
-    <acceptfont><glob>{fonts}/*</glob></acceptfont>
-    <rejectfont><glob>/*</glob></rejectfont>
-  </selectfont>
-</fontconfig>
-"""
+# The first run uses the fonts the browser tests use: the machine's, or with OPTIMLAB_FONTS=base
+# those of a fresh Debian machine (DejaVu and Liberation); the second, DejaVu's only.
+FONT_SETS = (fonts_choice(), "dejavu")
 
 # Runs in the page: every block that does not fit, and why.
 MEASURE = """
@@ -151,9 +144,7 @@ def _dejavu_only(folder: Path) -> Path:
     """A fontconfig file that shows Chromium the DejaVu fonts only."""
     if not (DEJAVU / "DejaVuSans.ttf").is_file():
         pytest.skip(f"no DejaVu fonts in {DEJAVU} (Debian's fonts-dejavu-core) to restrict to")
-    config = folder / "fonts.conf"
-    config.write_text(DEJAVU_ONLY.format(fonts=DEJAVU, cache=folder / "cache"), encoding="utf-8")
-    return config
+    return restricted_fonts(folder, [DEJAVU])
 
 
 # The fonts Chromium draws a paragraph, code and a printed output with (DevTools' platform fonts).
@@ -185,7 +176,8 @@ def measurements(built_site, tmp_path_factory):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     dejavu = _dejavu_only(tmp_path_factory.mktemp("fonts"))
-    environments = {"machine": None, "dejavu": {**os.environ, "FONTCONFIG_FILE": str(dejavu)}}
+    environments = {FONT_SETS[0]: chromium_env(tmp_path_factory.mktemp("fonts")),
+                    "dejavu": {**os.environ, "FONTCONFIG_FILE": str(dejavu)}}
     found = {}
     try:
         with sync_playwright() as playwright:
@@ -225,6 +217,15 @@ def test_the_restricted_run_draws_with_dejavu_only(measurements):
                         for family in families), used
 
 
+@pytest.mark.skipif(fonts_choice() != "base", reason="OPTIMLAB_FONTS=base not set")
+def test_with_base_fonts_the_first_run_draws_with_dejavu_and_liberation_only(measurements):
+    """OPTIMLAB_FONTS=base must hide the machine's other fonts (TeX's, for one) from Chromium."""
+    used = measurements["fonts", "base"]
+    bases = {path.name for path in BASE_FONTS}
+    assert used and all(family.split()[0].lower() in bases for families in used.values()
+                        for family in families), used
+
+
 @pytest.mark.parametrize("fonts", FONT_SETS)
 @pytest.mark.parametrize("page", toc_pages())
 def test_every_block_fits_the_text_column_at_1280_px(measurements, page, fonts):
@@ -251,7 +252,7 @@ def test_figure_text_is_at_least_9_css_px_on_a_phone(measurements, built_site, p
     from optimlab.plotting.legibility import MIN_TEXT_CSS_PX, css_text_px, recorded_text_px
 
     small = []
-    for figure in measurements[page, "phone", "machine"]["figures"]:
+    for figure in measurements[page, "phone", FONT_SETS[0]]["figures"]:
         if figure.get("video"):
             recorded, where = figure["recorded"], "video"
         else:
@@ -268,3 +269,46 @@ def test_figure_text_is_at_least_9_css_px_on_a_phone(measurements, built_site, p
         if shown < MIN_TEXT_CSS_PX - 0.05:
             small.append(f"{where}: {shown:.1f} CSS px")
     assert not small, f"{page} at 390 px, text too small: {'; '.join(small)}"
+
+
+# Runs in a page at 390 px: gives a figure's caption every ending, a word at a time from the
+# column's left edge to past its right edge, then one word longer than the column, and returns
+# each ending where the caption's text or "#" link reaches past the caption's box (the column)
+# or the page scrolls sideways.
+CAPTION_ENDINGS = """
+(figure) => {
+  const caption = figure.querySelector("figcaption");
+  const text = caption.querySelector(".caption-text");
+  const link = caption.querySelector("a.headerlink");
+  const column = caption.getBoundingClientRect();
+  const found = [];
+  const endings = [];
+  for (let n = 0; n < 90; n++) endings.push("m ".repeat(n) + "(dashed).");
+  endings.push("averaging".repeat(12) + ".");
+  for (const ending of endings) {
+    text.textContent = ending;
+    const right = Math.max(link.getBoundingClientRect().right, text.getBoundingClientRect().right);
+    const page = document.scrollingElement.scrollWidth;
+    if (right > column.right + 0.5 || page > window.innerWidth) {
+      found.push({ending: ending.slice(-30), past: Math.round(right - column.right), page});
+    }
+  }
+  return found;
+}
+"""
+
+
+def test_a_figure_captions_link_stays_in_the_column_whatever_the_captions_end(
+        browser, server, tmp_path):
+    """The theme places a caption's "#" absolutely after its last word, past the column when that
+    word ends at the edge (momentum_tuning scrolled 3 px sideways at 390 px with some fonts);
+    page_repairs.css keeps it in the caption's flow. Measured for every position of the last
+    word, so it holds for any caption and any fonts."""
+    context = browser.new_context(viewport=WIDTHS["phone"])
+    page = context.new_page()
+    page.goto(f"{server}/book/momentum_tuning.html", wait_until="load")
+    page.evaluate("() => document.fonts.ready.then(() => null)")
+    figure = page.locator("figure#fig-momentum-noisy")
+    found = figure.evaluate(CAPTION_ENDINGS)
+    context.close()
+    assert found == [], found
