@@ -29,18 +29,23 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# make book and make pdf print a line per page and a summary (errors and warnings in full);
+# VERBOSE=1 shows every line the toolchain prints, Sphinx's progress included.
+VERBOSE ?=
+VERBOSE_FLAG := $(if $(filter-out 0,$(VERBOSE)),--verbose)
+
 # tools/build_book.py executes the pages that can have changed (an edit in src/, book/booktools.py
 # or the toolchain re-runs every page; an interrupted build keeps the pages it finished), then
 # builds with warnings as errors. REPO=owner/name points the repository, issue, edit, Binder and
 # live-code buttons at that GitHub repository (the CI workflow passes its own); without REPO they
 # point at git's origin when it is on GitHub; `REPO=` (empty) leaves them out.
 book: $(INSTALLED) $(NODE_MODULES)
-	$(BIN)/python tools/build_book.py $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
+	$(if $(VERBOSE_FLAG),,@)$(BIN)/python tools/build_book.py $(VERBOSE_FLAG) $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
 
 # The PDF edition, _build/pdf/book.pdf, linked from every page of the site: make book, then
 # Sphinx's LaTeX builder and xelatex on the same executed pages (needs TeX; see the README).
 pdf: $(INSTALLED) $(NODE_MODULES)
-	$(BIN)/python tools/build_pdf.py $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
+	$(if $(VERBOSE_FLAG),,@)$(BIN)/python tools/build_pdf.py $(VERBOSE_FLAG) $(if $(filter undefined,$(origin REPO)),,--repo '$(strip $(REPO))')
 
 # Binder without Docker (slow, so `make test` leaves it out): a fresh virtual environment gets
 # what repo2docker would install (requirements.txt, then the package, then postBuild), JupyterLab

@@ -29,7 +29,9 @@ functional pseudo-class (``:not(...)``) or an escape is kept.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 
 from pathlib import Path
@@ -168,7 +170,7 @@ def _link_used_stylesheets(app, exception):
             if not copy.is_file() or copy.read_text(encoding="utf-8") != text:
                 copy.write_text(text, encoding="utf-8")
             renamed[path.relative_to(static).as_posix()] = copy.relative_to(static).as_posix()
-    _subset_icon_font(static)
+    _subset_icon_font(static, quiet=app.quiet)
     if not renamed:
         return
     link = re.compile(r'(href="[^"]*_static/)(' + "|".join(map(re.escape, renamed)) + r')([?"])')
@@ -176,11 +178,34 @@ def _link_used_stylesheets(app, exception):
         lambda found: found.group(1) + renamed[found.group(2)] + found.group(3), page))
 
 
-def _subset_icon_font(static: Path) -> None:
+@contextlib.contextmanager
+def _logger_level(name: str, level: int):
+    """Set the level of the logger `name` for the duration of a block."""
+    logger = logging.getLogger(name)
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def _subset_icon_font(static: Path, quiet: bool = True) -> None:
     """Point the theme's stylesheet at a copy of Font Awesome's solid font cut down to the
     glyphs the site's stylesheets name (``content: "\\f105"`` and the like, in rules or in
     custom properties): the theme still draws a few icons (admonitions, toggles, the search
-    and menu buttons) with the font, whose whole 156 KB would otherwise load on every page."""
+    and menu buttons) with the font, whose whole 156 KB would otherwise load on every page.
+
+    fontTools logs each step of the cut at INFO, and accessible-pygments (which the theme
+    imports) sends every INFO record to the terminal (``logging.basicConfig(level=INFO)`` at
+    import); when Sphinx is `quiet` (its own progress lines off), so are fontTools' below
+    WARNING.
+    """
+    with _logger_level("fontTools", logging.WARNING) if quiet else contextlib.nullcontext():
+        _cut_icon_font(static)
+
+
+def _cut_icon_font(static: Path) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

@@ -1,9 +1,13 @@
-"""tools/build_book.py: what the inputs hash covers, what is dropped when, an unreadable
-execution cache found and rebuilt, and the repository read from git's origin."""
+"""tools/build_book.py and tools/execute_pages.py: what the inputs hash covers, what is dropped
+when, an unreadable execution cache found and rebuilt, the repository read from git's origin, and
+what the build prints: a line per page and a summary, failures in full (the page, the cell and the
+traceback; every Sphinx warning), everything with VERBOSE=1."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +21,7 @@ from jupyter_cache.base import CacheBundleIn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_book  # noqa: E402
+import execute_pages  # noqa: E402
 
 ALL = [".jupyter_cache", "jupyter_execute", ".doctrees", "html"]
 
@@ -244,6 +249,154 @@ def test_the_repository_is_read_from_origin_only_when_it_is_on_github(tmp_path):
     assert build_book.origin_repository(tmp_path) == "someone/adam-book"
 
 
+# --- what the build prints --------------------------------------------------------------------
+
+
+def test_a_page_line_names_the_page_its_number_and_its_time_or_cached():
+    page = ROOT / "book" / "adam.md"
+    assert execute_pages.progress(7, 23, page, "17.6 s") == "[7/23] adam  17.6 s"
+    assert execute_pages.progress(1, 23, page, "cached") == "[1/23] adam  cached"
+
+
+def test_durations_counts_and_the_summary_read_as_english():
+    assert [build_book.duration(s) for s in (0.04, 17.63, 59.9, 60.2, 145.4)] == [
+        "0.0 s", "17.6 s", "59.9 s", "1 min 0 s", "2 min 25 s"]
+    assert [build_book.count(n, "warning") for n in (0, 1, 2)] == [
+        "0 warnings", "1 warning", "2 warnings"]
+    assert build_book.count(3, "warning or error") == "3 warnings or errors"
+    report = {"pages": 23, "executed": 20, "cached": 3, "failed": []}
+    assert build_book.summary(report, 0, "_build/html", 145.4) == (
+        "built 23 pages (20 executed, 3 cached), 0 warnings, into _build/html in 2 min 25 s")
+
+
+def python_command(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+TALKATIVE = ("import sys; print('banner line'); "
+             "print('page.md:3: WARNING: undefined label', file=sys.stderr); "
+             "print('  more about it', file=sys.stderr); "
+             "print('page.md:9: ERROR: Unknown directive', file=sys.stderr); ")
+
+
+def test_a_successful_book_build_keeps_its_standard_output_back(capfd):
+    status, problems = build_book.run_book_build(python_command("print('banner line')"),
+                                                 verbose=False)
+    assert (status, problems) == (0, 0)
+    assert capfd.readouterr().out == ""
+
+
+def test_a_failing_book_build_shows_every_line_and_counts_its_warnings_and_errors(capfd):
+    status, problems = build_book.run_book_build(
+        python_command(TALKATIVE + "sys.exit(1)"), verbose=False)
+    out, err = capfd.readouterr()
+    assert (status, problems) == (1, 2)
+    assert out == "banner line\n"
+    assert err.splitlines() == ["page.md:3: WARNING: undefined label", "  more about it",
+                                "page.md:9: ERROR: Unknown directive"]
+
+
+def test_a_warning_is_shown_even_when_the_build_succeeds_and_verbose_shows_the_rest(capfd):
+    status, problems = build_book.run_book_build(python_command(TALKATIVE), verbose=True)
+    out, err = capfd.readouterr()
+    assert (status, problems) == (0, 2)
+    assert out == "banner line\n" and "WARNING: undefined label" in err
+
+
+# --- where a failing page stopped -------------------------------------------------------------
+
+FAILING_PAGE = """---
+kernelspec:
+  display_name: Python 3
+  name: python3
+---
+# A page
+
+```{code-cell} python3
+x = 1
+```
+
+Some prose.
+
+```{code-cell} python3
+y = x / 0
+```
+
+```{code-cell} python3
+print(y)
+```
+"""
+
+
+def test_the_failing_cell_is_the_last_one_that_started_with_its_number_and_line(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(FAILING_PAGE)
+    notebook = execute_pages.read_page(page, [])
+    assert [cell.cell_type for cell in notebook.cells] == ["markdown", "code", "markdown",
+                                                           "code", "code"]
+    assert execute_pages.failing_cell(notebook) is None
+    # What nbclient leaves when the second code cell raises: the cells it started are numbered.
+    notebook.cells[1].execution_count = 1
+    notebook.cells[3].execution_count = 2
+    assert execute_pages.failing_cell(notebook) == 3
+    failure = execute_pages.describe_failure(page, notebook, [], RuntimeError("boom"),
+                                             "Traceback ...\nRuntimeError: boom")
+    lines = FAILING_PAGE.splitlines()
+    assert lines[failure.line - 1] == "```{code-cell} python3"
+    assert lines[failure.line] == "y = x / 0"
+    assert failure.code_cell == 2
+    assert failure.message == "Traceback ...\nRuntimeError: boom"
+
+
+def test_a_kernel_that_never_started_a_cell_is_reported_without_a_cell(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(FAILING_PAGE)
+    notebook = execute_pages.read_page(page, [])
+    failure = execute_pages.describe_failure(page, notebook, [], RuntimeError("no kernel"), None)
+    assert (failure.code_cell, failure.line) == (None, None)
+    assert "no kernel" in failure.message
+
+
+def test_the_kernels_use_unix_sockets_at_an_absolute_path(tmp_path):
+    """TCP makes ipykernel warn on every start; a relative socket path would put the kernel's
+    sockets (it starts in the page's folder) where the client does not look."""
+    manager = execute_pages.kernel_config(str(tmp_path))["KernelManager"]
+    assert manager["transport"] == "ipc"
+    assert Path(manager["ip"]).is_absolute() and Path(manager["ip"]).parent == tmp_path
+
+
+# --- fontTools' INFO lines --------------------------------------------------------------------
+
+
+@pytest.fixture
+def static_folder(tmp_path) -> Path:
+    """The two files the icon font's cut reads: the theme's Font Awesome font, and a stylesheet
+    that names one of its glyphs."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    font = next(theme.rglob("fa-solid-900.ttf"))
+    webfonts = tmp_path / "vendor" / "fontawesome" / "webfonts"
+    webfonts.mkdir(parents=True)
+    shutil.copy2(font, webfonts / font.name)
+    write(tmp_path / "styles" / "pydata-sphinx-theme.used.css", '.fa-angle-right:before{content:"\\f105"}')
+    return tmp_path
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_fonttools_logs_the_icon_fonts_cut_only_when_sphinx_is_not_quiet(static_folder, caplog,
+                                                                         quiet):
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import page_assets
+
+    caplog.set_level(logging.INFO)  # as accessible-pygments leaves the root logger
+    page_assets._subset_icon_font(static_folder, quiet=quiet)
+    assert (static_folder / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.used.woff").is_file()
+    info = [record for record in caplog.records if record.name.startswith("fontTools")]
+    assert (info == []) == quiet, [record.getMessage() for record in info[:3]]
+    assert logging.getLogger("fontTools").level == logging.NOTSET  # as it was
+
+
 # --- the whole build (slow) -------------------------------------------------------------------
 
 PAGE = """---
@@ -254,39 +407,126 @@ kernelspec:
   display_name: Python 3
   name: python3
 ---
-# Probe
+# {title}
 
-```{code-cell} python3
+```{{code-cell}} python3
 print("probe ran")
 ```
 """
 
 
+def book_copy(root: Path, pages: dict[str, str]) -> Path:
+    """A book with the repository's configuration, tools and extensions, and `pages` (name ->
+    MyST text; the first is the root), built by `make` with the repository's environment."""
+    for name in ("_config.yml", "Makefile", "requirements.txt", "pyproject.toml",
+                 "package.json", "package-lock.json"):
+        shutil.copy2(ROOT / name, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # the maths renderer's
+    for folder in ("tools", "_ext"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    write(root / "book" / "references.bib", (ROOT / "book" / "references.bib").read_text())
+    for name, text in pages.items():
+        write(root / "book" / f"{name}.md", text)
+    first, *rest = pages
+    toc = f"format: jb-book\nroot: book/{first}\n"
+    if rest:
+        toc += "chapters:\n" + "".join(f"- file: book/{name}\n" for name in rest)
+    write(root / "_toc.yml", toc)
+    return root
+
+
+def make_book(root: Path, *variables: str) -> subprocess.CompletedProcess:
+    venv = ROOT / ".venv"
+    return subprocess.run(["make", "--no-print-directory", "-o", f"{venv}/.installed", "-o",
+                           "node_modules/.package-lock.json", "book", f"VENV={venv}", *variables],
+                          cwd=root, env=dict(os.environ), capture_output=True, text=True)
+
+
 @pytest.mark.book
 def test_make_book_rebuilds_an_emptied_cache_database_instead_of_failing(tmp_path):
     """A one-page book built twice: the second time after global.db was emptied."""
-    for name in ("_config.yml", "Makefile", "requirements.txt", "pyproject.toml",
-                 "package.json", "package-lock.json"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")  # the maths renderer's
-    for folder in ("tools", "_ext"):
-        shutil.copytree(ROOT / folder, tmp_path / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-    write(tmp_path / "book" / "probe.md", PAGE)
-    shutil.copy2(ROOT / "book" / "references.bib", tmp_path / "book" / "references.bib")
-    write(tmp_path / "_toc.yml", "format: jb-book\nroot: book/probe\n")
-    venv = ROOT / ".venv"
-
-    def make_book() -> subprocess.CompletedProcess:
-        return subprocess.run(["make", "-o", f"{venv}/.installed", "book", f"VENV={venv}"],
-                              cwd=tmp_path, env=dict(os.environ), capture_output=True, text=True)
-
-    first = make_book()
+    book = book_copy(tmp_path, {"probe": PAGE.format(title="Probe")})
+    first = make_book(book)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    (tmp_path / "_build" / ".jupyter_cache" / "global.db").write_bytes(b"")
-    second = make_book()
+    (book / "_build" / ".jupyter_cache" / "global.db").write_bytes(b"")
+    second = make_book(book)
     output = second.stdout + second.stderr
     assert second.returncode == 0, output[-3000:]
     assert "the execution cache cannot be read" in output and "Traceback" not in output
-    assert "execute_pages: book/probe.md executed" in output
-    assert build_book.cache_problem(tmp_path / "_build" / ".jupyter_cache") is None
+    assert re.search(r"^\[1/1\] probe  \d+\.\d s$", output, re.MULTILINE), output
+    assert build_book.cache_problem(book / "_build" / ".jupyter_cache") is None
+
+
+PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] (\w+)  (\d+\.\d s|cached)$")
+# What must not reach the terminal of a quiet build: third-party INFO records (fontTools'), the
+# kernel's transport warning, Sphinx's and Jupyter Book's progress.
+CHATTER = ("INFO", "fontTools", "IPKernelApp", "without encryption", "Running Sphinx",
+           "reading sources", "writing output", "build succeeded", "Finished generating HTML")
+
+
+@pytest.fixture(scope="module")
+def two_page_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A two-page book and its clean build."""
+    root = tmp_path_factory.mktemp("two_page_book")
+    book = book_copy(root, {"probe": PAGE.format(title="Probe"),
+                            "second": PAGE.format(title="Second")})
+    return book, make_book(book)
+
+
+@pytest.mark.book
+def test_a_clean_build_prints_a_line_per_page_and_a_summary_and_nothing_else(two_page_book):
+    _, result = two_page_book
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    pages = [PROGRESS.match(line) for line in lines if PROGRESS.match(line)]
+    assert sorted(match[3] for match in pages) == ["probe", "second"]
+    assert sorted(int(match[1]) for match in pages) == [1, 2]
+    assert {match[2] for match in pages} == {"2"}
+    assert all(match[4].endswith(" s") for match in pages), "a clean build executes every page"
+    assert lines[-1].startswith("build_book: built 2 pages (2 executed, 0 cached), 0 warnings, "
+                                "into _build/html in ")
+    others = [line for line in lines if not PROGRESS.match(line)]
+    # one line per phase at most: inputs changed, executing, rendering; then the summary
+    assert len(others) <= 4, others
+    assert not [line for line in lines if any(word in line for word in CHATTER)]
+
+
+@pytest.mark.book
+def test_verbose_shows_sphinxs_progress_and_third_party_lines(two_page_book):
+    book, clean = two_page_book
+    assert clean.returncode == 0
+    result = make_book(book, "VERBOSE=1")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "tools/build_book.py --verbose" in output  # make shows the command
+    assert "Running Sphinx" in output and "build succeeded" in output
+    assert re.search(r"INFO fontTools\.subset .*Retaining \d+ glyphs", output), output[-3000:]
+    assert len([line for line in output.splitlines() if PROGRESS.match(line)]) == 2
+
+
+@pytest.mark.book
+def test_a_failing_cell_stops_the_build_naming_the_page_the_cell_and_its_traceback(tmp_path):
+    book = book_copy(tmp_path, {"probe": PAGE.format(title="Probe"), "broken": FAILING_PAGE})
+    result = make_book(book)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    line = FAILING_PAGE.splitlines().index("y = x / 0")  # the fence's line, counted from 1
+    assert re.search(rf"^\[\d/2\] broken  FAILED after \d+\.\d s in code cell 2, "
+                     rf"book/broken\.md line {line}:$", output, re.MULTILINE), output
+    assert "y = x / 0" in output and "ZeroDivisionError" in output  # the source, the traceback
+    assert "build_book: stopped: book/broken.md failed to run" in output
+    assert re.search(r"^\[\d/2\] probe  \d+\.\d s$", output, re.MULTILINE), "the rest still run"
+    assert not (book / "_build" / "html").exists(), "nothing is rendered"
+
+
+@pytest.mark.book
+def test_a_sphinx_warning_fails_the_build_and_is_shown_in_full(tmp_path):
+    page = PAGE.format(title="Probe") + "\nSee {ref}`a-label-nobody-defined`.\n"
+    book = book_copy(tmp_path, {"probe": page})
+    result = make_book(book)
+    assert result.returncode != 0
+    assert re.search(r"book/probe\.md:\d+: WARNING: undefined label: 'a-label-nobody-defined'",
+                     result.stderr), result.stderr
+    assert "build_book: Sphinx failed (warnings are errors): 1 warning or error reported above" \
+        in result.stdout

@@ -142,6 +142,14 @@ def test_title_author_and_pages(pdf):
     assert int(info["Pages"]) > len(_pages())
 
 
+def test_the_back_of_the_title_page_names_the_licences(pdf):
+    back_of_title = _flat(_run("pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(pdf), "-"))
+    assert "Copyright © 2026 The optimlab authors." in back_of_title
+    assert ("The text and figures are licensed under the Creative Commons Attribution 4.0 "
+            "International License (CC BY 4.0)") in back_of_title
+    assert "the code under the MIT License" in back_of_title
+
+
 def test_the_bibliography_lists_every_cited_work(text):
     cited = set()
     for page in _pages():

@@ -25,7 +25,15 @@ The repository the launch, repository, issue and edit buttons point at is ``--re
 read from ``git remote get-url origin`` when that is a GitHub address, and the buttons are left
 out otherwise (see tools/book_config.py).
 
-Usage: python tools/build_book.py [--repo owner/name]
+What it prints: a line per phase, one per page (``[7/23] adam  17.6 s`` or ``cached``, from
+tools/execute_pages.py) and a summary (pages executed and cached, warnings, where the site is,
+the time taken). Sphinx runs with ``--quiet``: its progress lines are off, while every warning
+and error it writes reaches the terminal in full; Jupyter Book's banner is shown only when the
+build fails. A failing cell stops the build before Sphinx, naming the page, the cell and its
+line, with the traceback. ``--verbose`` (``make book VERBOSE=1``) shows everything the tools
+print, as they print it.
+
+Usage: python tools/build_book.py [--repo owner/name] [--verbose]
 """
 
 from __future__ import annotations
@@ -33,12 +41,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import json
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +68,10 @@ CACHE_TABLES = {"nbcache", "nbproject", "settings"}
 INPUTS_RECORD = ".inputs-hash"
 CONFIG_RECORD = ".config-hash"
 REPO_CONFIG = "_config.repo.yml"
+EXECUTION_REPORT = ".execution-report.json"
+
+# A line of Sphinx's warning stream that starts a warning or an error ("path:12: WARNING: ...").
+PROBLEM = re.compile(r"(?:^|: )(?:WARNING|ERROR|CRITICAL|SEVERE):")
 
 # The address forms `git remote get-url origin` gives for a GitHub repository.
 GITHUB_REMOTE = re.compile(
@@ -181,12 +196,57 @@ def origin_repository(root: Path) -> str | None:
     return github_repository(result.stdout) if result.returncode == 0 else None
 
 
-def book_command(config: str) -> list[str]:
+def book_command(config: str, verbose: bool = False, builder: str = "html") -> list[str]:
     """Jupyter Book's build of the current folder: warnings are errors (broken references too),
-    and every error is reported before it stops."""
+    and every error is reported before it stops; without `verbose`, no progress lines."""
     executable = Path(sys.executable).with_name("jupyter-book")
-    return [str(executable), "build", ".", "--config", config,
-            "--warningiserror", "--nitpick", "--keep-going"]
+    return [str(executable), "build", ".", "--builder", builder, "--config", config,
+            "--warningiserror", "--nitpick", "--keep-going", *([] if verbose else ["--quiet"])]
+
+
+def run_book_build(command: list[str], verbose: bool) -> tuple[int, int]:
+    """Run `command` (a `book_command`); return its exit status and the number of warnings and
+    errors it wrote.
+
+    Its standard error (Sphinx's warnings and errors, tracebacks) is passed through line by line
+    as it comes, and counted. Its standard output (Jupyter Book's banner and, with `verbose`,
+    Sphinx's progress) is passed through with `verbose`; otherwise it is held back and shown
+    only if the build fails, so that no line a failure prints is lost.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as held:
+        process = subprocess.Popen(command, stdout=None if verbose else held,
+                                   stderr=subprocess.PIPE, text=True)
+        problems = 0
+        for line in process.stderr:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            problems += bool(PROBLEM.search(line))
+        status = process.wait()
+        if status != 0 and not verbose:
+            held.seek(0)
+            sys.stdout.write(held.read())
+            sys.stdout.flush()
+    return status, problems
+
+
+def duration(seconds: float) -> str:
+    """``41.2 s`` or ``2 min 25 s``."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def count(number: int, noun: str) -> str:
+    """``1 warning``, ``0 warnings``, ``2 warnings or errors``."""
+    return f"{number} {noun if number == 1 else noun.replace(' or ', 's or ') + 's'}"
+
+
+def summary(report: dict, problems: int, output: str, seconds: float) -> str:
+    """The build's last line."""
+    return (f"built {count(report['pages'], 'page')} ({report['executed']} executed, "
+            f"{report['cached']} cached), {count(problems, 'warning')}, into {output} in "
+            f"{duration(seconds)}")
 
 
 def say(message: str) -> None:
@@ -214,7 +274,10 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", help="owner/name on GitHub; empty: no repository buttons "
                         "(default: git's origin, if it is on GitHub)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show every line the tools print (Sphinx's progress included)")
     args = parser.parse_args(argv)
+    start = time.monotonic()
     os.chdir(ROOT)  # the generated configuration names its source relative to the root
     repository = origin_repository(ROOT) if args.repo is None else args.repo.strip()
     config = "_config.yml"
@@ -231,16 +294,31 @@ def main(argv: list[str]) -> int:
     inputs, configuration = prepare(ROOT, ROOT / config)
     # Pages run one per core into the execution cache first (tools/execute_pages.py):
     # Jupyter Book alone runs them one after another, leaving the other cores idle.
-    steps = [[sys.executable, str(ROOT / "tools" / "execute_pages.py")], book_command(config)]
-    for step in steps:
-        if subprocess.run(step).returncode != 0:
-            return 1
+    report_file = build / EXECUTION_REPORT
+    report_file.unlink(missing_ok=True)
+    executed = subprocess.run([sys.executable, str(ROOT / "tools" / "execute_pages.py"),
+                               "--report", str(report_file)])
+    if executed.returncode != 0:
+        if report_file.is_file():
+            failed = json.loads(report_file.read_text(encoding="utf-8"))["failed"]
+            say(f"stopped: {', '.join(failed)} failed to run (see above); nothing was rendered, "
+                "and the next build executes only the pages that are not cached")
+        return 1
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    report_file.unlink()
+    say("rendering the site with Sphinx (warnings are errors)")
+    status, problems = run_book_build(book_command(config, args.verbose), args.verbose)
+    if status != 0:
+        say(f"Sphinx failed (warnings are errors): {count(problems, 'warning or error')} "
+            "reported above")
+        return 1
     if inputs_hash(ROOT) != inputs:
         # Pages executed during the build may have imported either version: run them again.
         say("the inputs changed during the build: the next build re-executes every page")
         (build / INPUTS_RECORD).unlink()
         return 1
     write_record(build / CONFIG_RECORD, configuration)
+    say(summary(report, problems, "_build/html", time.monotonic() - start))
     return 0
 
 

@@ -14,7 +14,12 @@ Steps, each the project's own command, so that no page is executed twice:
 A later plain ``make book`` takes the link and the site's copy out again. Needs TeX (xelatex,
 latexmk and the LaTeX packages in .ci/tex-packages.txt); see the README.
 
-Usage: ``python tools/build_pdf.py [--repo owner/name]`` (``make pdf [REPO=owner/name]``).
+It prints what ``make book`` prints (a line per page and a summary), a line per step and the
+PDF's size; the LaTeX step's own output (Sphinx's, latexmk's and xelatex's) is shown in full if
+it fails, and not otherwise. ``--verbose`` (``make pdf VERBOSE=1``) shows everything as it comes.
+
+Usage: ``python tools/build_pdf.py [--repo owner/name] [--verbose]``
+(``make pdf [REPO=owner/name] [VERBOSE=1]``).
 """
 
 from __future__ import annotations
@@ -34,15 +39,23 @@ LATEX_PDF = BUILD / "latex" / "book.pdf"
 TEX_PROGRAMS = ("xelatex", "latexmk")
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
+def run(command: list[str], env: dict[str, str], hold: bool = False) -> tuple[float, str]:
     """Run ``command`` in the repository; stop with its exit status if it fails. Returns the
-    seconds it took."""
-    print("build_pdf:", " ".join(command), flush=True)
+    seconds it took and, with `hold`, its output (standard output and error together), which
+    is then shown only if it fails."""
     start = time.monotonic()
-    status = subprocess.run(command, cwd=ROOT, env=env).returncode
-    if status != 0:
-        sys.exit(f"build_pdf: `{' '.join(command)}` failed with exit status {status}")
-    return time.monotonic() - start
+    result = subprocess.run(command, cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE if hold else None,
+                            stderr=subprocess.STDOUT if hold else None)
+    if result.returncode != 0:
+        if hold:
+            sys.stdout.write(result.stdout)
+        sys.exit(f"build_pdf: `{' '.join(command)}` failed with exit status {result.returncode}")
+    return time.monotonic() - start, result.stdout or ""
+
+
+def say(message: str) -> None:
+    print(f"build_pdf: {message}", flush=True)
 
 
 def main() -> int:
@@ -50,10 +63,13 @@ def main() -> int:
     parser.add_argument("--repo", default=None,
                         help="owner/name, as for make book REPO=... (default: git's origin, "
                              "if it is on GitHub, as make book decides)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show every line the tools print, as make book VERBOSE=1 does")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_book import book_command, duration, origin_repository
+
     if args.repo is None:  # the repository make book would pick, so both builds use one config
-        sys.path.insert(0, str(ROOT / "tools"))
-        from build_book import origin_repository
         args.repo = origin_repository(ROOT) or ""
     args.repo = args.repo.strip()
 
@@ -70,23 +86,27 @@ def main() -> int:
         env["SOURCE_DATE_EPOCH"] = commit_time
     # Stop at the first TeX error instead of waiting for input that never comes.
     env.setdefault("LATEXOPTS", "-interaction=nonstopmode -halt-on-error")
-    make_book = ["make", "book", f"REPO={args.repo}"]
+    make_book = ["make", "book", f"REPO={args.repo}",
+                 *(["VERBOSE=1"] if args.verbose else ["VERBOSE=", "--no-print-directory"])]
     config = BUILD / "_config.repo.yml" if args.repo else ROOT / "_config.yml"
-    jupyter_book = str(Path(sys.executable).parent / "jupyter-book")
 
-    book_seconds = run(make_book, env)
+    say("building the site (make book)")
+    book_seconds, _ = run(make_book, env)
+    say("writing the PDF with Sphinx's LaTeX builder and xelatex")
     LATEX_PDF.unlink(missing_ok=True)
-    pdf_seconds = run([jupyter_book, "build", ".", "--builder", "pdflatex", "--config",
-                       str(config), "--warningiserror", "--nitpick", "--keep-going"], env)
+    pdf_seconds, output = run(book_command(str(config), args.verbose, builder="pdflatex"), env,
+                              hold=not args.verbose)
     if not LATEX_PDF.is_file():
+        sys.stdout.write(output)
         sys.exit(f"build_pdf: the LaTeX build wrote no {LATEX_PDF.relative_to(ROOT)}")
     PDF.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(LATEX_PDF, PDF)
-    link_seconds = run(make_book, {**env, "OPTIMLAB_PDF": str(PDF)})
+    say("linking the PDF from every page of the site (make book)")
+    link_seconds, _ = run(make_book, {**env, "OPTIMLAB_PDF": str(PDF)})
 
-    print(f"build_pdf: {PDF.relative_to(ROOT)}, {PDF.stat().st_size:,} bytes; make book "
-          f"{book_seconds:.0f} s, LaTeX and PDF {pdf_seconds:.0f} s, site linked in "
-          f"{link_seconds:.0f} s")
+    say(f"{PDF.relative_to(ROOT)}, {PDF.stat().st_size:,} bytes; make book "
+        f"{duration(book_seconds)}, LaTeX and PDF {duration(pdf_seconds)}, site linked in "
+        f"{duration(link_seconds)}")
     return 0
 
 
