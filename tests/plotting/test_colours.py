@@ -9,6 +9,9 @@ import pytest
 
 import optimlab as ol
 from optimlab.plotting import OPTIMIZER_COLOURS, colour_for, colours_for
+from optimlab.plotting.colours import SPARE_COLOURS
+
+PALETTE = [*OPTIMIZER_COLOURS.values(), *SPARE_COLOURS]
 
 QUADRATIC = ol.functions.ill_conditioned_quadratic
 PAGE_BACKGROUNDS = {"light": "#ffffff", "dark": "#14181e"}  # pydata-sphinx-theme's two pages
@@ -58,10 +61,16 @@ def smallest_difference(colours) -> float:
 
 
 def test_every_known_optimizer_has_its_own_colour_and_names_find_it():
-    assert len(set(OPTIMIZER_COLOURS.values())) == len(OPTIMIZER_COLOURS) == 14
+    assert len(set(PALETTE)) == len(PALETTE) >= 19  # room for the next wave's five
     for name in ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW",
-                 "AMSGrad", "NAdam", "RAdam", "Adamax", "Adafactor", "Lion", "ADOPT"):
+                 "AMSGrad", "NAdam", "RAdam", "Adamax", "Adafactor", "Lion", "ADOPT",
+                 "Schedule-Free AdamW", "AdEMAMix", "Muon", "signSGD"):
         assert colour_for(name) == colour_for(name.lower()) == OPTIMIZER_COLOURS[name]
+    # the next wave's optimizers by their function names
+    for function, name in [("schedule_free_adamw", "Schedule-Free AdamW"),
+                           ("ademamix", "AdEMAMix"), ("muon", "Muon"), ("signsgd", "signSGD")]:
+        assert colour_for(function) == OPTIMIZER_COLOURS[name]
+    assert colour_for("signSGD, η = 0.01") != colour_for("SGD")
     assert colour_for("gradient descent") == colour_for("GD (η = 0.1)") == colour_for("SGD")
     assert colour_for("EWMA momentum") == colour_for("momentum") == OPTIMIZER_COLOURS["Momentum"]
     assert colour_for("AdamW, λ = 0.1") == OPTIMIZER_COLOURS["AdamW"] != colour_for("Adam")
@@ -82,8 +91,10 @@ def test_colours_for_keeps_known_colours_and_gives_other_labels_distinct_ones():
     assert colours["gradient descent"] == colour_for("SGD")
     assert len(set(colours.values())) == len(labels)  # the second Adam gets another colour
     assert colours_for(labels) == colours  # the same labels, the same colours
-    with pytest.raises(ValueError, match="^labels may hold at most 14"):
-        colours_for([f"run {i}" for i in range(15)])
+    assert len(set(colours_for([f"run {i}" for i in range(len(PALETTE))]).values())) == len(
+        PALETTE)
+    with pytest.raises(ValueError, match=f"^labels may hold at most {len(PALETTE)}"):
+        colours_for([f"run {i}" for i in range(len(PALETTE) + 1)])
 
 
 def test_an_animation_and_a_still_of_the_same_labels_use_the_same_colours():
@@ -105,11 +116,11 @@ def test_an_animation_and_a_still_of_the_same_labels_use_the_same_colours():
 
 @pytest.mark.parametrize("page", PAGE_BACKGROUNDS)
 def test_every_colour_stands_out_at_3_to_1_on_the_light_and_the_dark_page(page):
-    for name, colour in OPTIMIZER_COLOURS.items():
-        assert contrast(rgb(colour), rgb(PAGE_BACKGROUNDS[page])) >= 3.0, (name, colour)
+    for colour in PALETTE:
+        assert contrast(rgb(colour), rgb(PAGE_BACKGROUNDS[page])) >= 3.0, colour
 
 
 def test_colours_stay_apart_for_colour_blind_readers():
-    everything = list(OPTIMIZER_COLOURS.values())
+    everything = PALETTE
     assert smallest_difference(everything) >= 12.5
     assert smallest_difference(everything[:8]) >= 15.0  # SGD to AMSGrad, the ones shown today

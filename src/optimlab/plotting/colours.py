@@ -7,12 +7,18 @@ optimizer (a sweep such as "η = 0.02", "η = 0.19") the palette's other colours
 that computes it once for all its labels and passes it to every figure colours each path alike
 everywhere.
 
-The fourteen colours were chosen by a maximin search, then checked: each has a contrast ratio of
-at least 3:1 (WCAG's bar for graphics) against the white page and against the dark theme's page
-(#14181e), so that a line is visible on either; and any two differ by at least 12.9 in CIELAB
-ΔE*ab for normal vision and under simulated deuteranopia, protanopia and tritanopia (Machado et
-al. 2009, full severity), and the first eight (SGD to AMSGrad) by at least 15.
-Figures still label every path in the legend, so colour is never the only cue.
+The nineteen colours (eighteen named, one spare) were chosen by a maximin search, then checked:
+each has a contrast ratio of at least 3:1 (WCAG's bar for graphics) against the white page and
+against the dark theme's page (#14181e), so that a line is visible on either; and any two differ
+by at least 12.6 in CIELAB ΔE*ab for normal vision and under simulated deuteranopia, protanopia
+and tritanopia (Machado et al. 2009, full severity), and the first eight (SGD to AMSGrad) by at
+least 15 (tests/plotting/test_colours.py). The band of luminance that contrasts with both pages
+is narrow: five more colours fitted only once Lion's moved a little (#6296e1 to #7391e1); the
+other thirteen are as they were. Figures still label every path in the legend, so colour is
+never the only cue.
+
+Adding an optimizer is one line here: its name and a colour, a spare one or one that passes the
+tests; tests/test_registry.py fails while an optimizer of the package has no colour.
 
 Example:
     >>> from optimlab.plotting import colour_for, colours_for
@@ -22,6 +28,8 @@ Example:
     True
     >>> colours_for(["η = 0.02", "Adam", "η = 0.19"])
     {'η = 0.02': '#ac4408', 'Adam': '#d55e00', 'η = 0.19': '#8e5287'}
+    >>> colour_for("schedule_free_adamw") == colour_for("Schedule-Free AdamW, η = 0.01")
+    True
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import re
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-__all__ = ["OPTIMIZER_COLOURS", "colour_for", "colours_for"]
+__all__ = ["OPTIMIZER_COLOURS", "SPARE_COLOURS", "colour_for", "colours_for"]
 
 OPTIMIZER_COLOURS: Mapping[str, str] = MappingProxyType({
     "SGD": "#666666",        # plain gradient descent: the neutral baseline
@@ -46,10 +54,19 @@ OPTIMIZER_COLOURS: Mapping[str, str] = MappingProxyType({
     "RAdam": "#8e5287",
     "Adamax": "#78624b",
     "Adafactor": "#9e963c",
-    "Lion": "#6296e1",
+    "Lion": "#7391e1",
     "ADOPT": "#625aca",
+    "Schedule-Free AdamW": "#af23a0",
+    "AdEMAMix": "#783ce6",
+    "Muon": "#9b87c3",
+    "signSGD": "#8c00ff",
 })
-"""The colour of each optimizer, by its name in ``torch.optim`` (or its paper)."""
+"""The colour of each optimizer, by its name in ``torch.optim`` (or its paper). A name matches
+its function's name with words joined by underscores (``schedule_free_adamw``)."""
+
+SPARE_COLOURS: tuple[str, ...] = ("#9b5fff",)
+"""Colours checked with the others but not yet given to an optimizer: the next one can take
+one."""
 
 # Other ways pages name the same optimizers (lower case; matched before the canonical names).
 _ALIASES = {
@@ -65,21 +82,26 @@ _ALIASES = {
     "nag": "Nesterov",
     "rmsprop": "RMSProp",
 }
-_NAMES = {**{name.lower(): name for name in OPTIMIZER_COLOURS}, **_ALIASES}
+def _words(label: str) -> str:
+    """A label with its words joined by single spaces, lower case: "Schedule-Free AdamW",
+    "schedule_free_adamw" and "schedule free  adamw" all read "schedule free adamw"."""
+    return re.sub(r"[\s_-]+", " ", label).strip().lower()
+
+
+_NAMES = {**{_words(name): name for name in OPTIMIZER_COLOURS},
+          **{_words(alias): name for alias, name in _ALIASES.items()}}
 # Longest first, so that "AdamW" is not read as "Adam" followed by a "W".
 _PATTERN = re.compile(
-    r"\s*(" + "|".join(re.escape(n) for n in sorted(_NAMES, key=len, reverse=True)) + r")(?!\w)",
-    re.IGNORECASE,
-)
+    r"(" + "|".join(re.escape(n) for n in sorted(_NAMES, key=len, reverse=True)) + r")(?!\w)")
 # Labels that name no optimizer take colours in this order: the reserved ones first, so that a
 # sweep on a page of part 1 does not borrow the colour of an optimizer the reader already knows.
-_OTHER_ORDER = (*list(OPTIMIZER_COLOURS)[8:], *list(OPTIMIZER_COLOURS)[:8])
+_OTHER_COLOURS = (*list(OPTIMIZER_COLOURS.values())[8:], *SPARE_COLOURS,
+                  *list(OPTIMIZER_COLOURS.values())[:8])
 
 
 def _optimizer_named(label: str) -> str | None:
-    # An optimizer's function name ("ewma_momentum") names it as its words do.
-    match = _PATTERN.match(label.replace("_", " "))
-    return _NAMES[match.group(1).lower()] if match else None
+    match = _PATTERN.match(_words(label))
+    return _NAMES[match.group(1)] if match else None
 
 
 def colour_for(label: str) -> str:
@@ -117,25 +139,25 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
     in plain matplotlib figures, gives a page one colour per path.
 
     Args:
-        labels: the legend labels, at most 14 distinct ones.
+        labels: the legend labels, at most 19 distinct ones (as many as the palette's
+            colours, spares included).
 
     Returns:
         ``{label: "#rrggbb"}`` in the order of ``labels``.
 
     Raises:
-        ValueError: for a label that is not a string, or more than 14 distinct labels.
+        ValueError: for a label that is not a string, or more distinct labels than colours.
     """
     labels = list(dict.fromkeys(labels))
     for label in labels:
         if not isinstance(label, str):
             raise ValueError(f"labels must be strings; got {label!r}")
-    if len(labels) > len(OPTIMIZER_COLOURS):
-        raise ValueError(f"labels may hold at most {len(OPTIMIZER_COLOURS)} distinct labels; "
+    if len(labels) > len(_OTHER_COLOURS):
+        raise ValueError(f"labels may hold at most {len(_OTHER_COLOURS)} distinct labels; "
                          f"got {len(labels)}")
     named = {label: _optimizer_named(label) for label in labels}
     # Exact names claim their optimizer's colour before labels that merely start with it.
-    exact = sorted(labels,
-                   key=lambda label: label.replace("_", " ").strip().lower() not in _NAMES)
+    exact = sorted(labels, key=lambda label: _words(label) not in _NAMES)
     colours: dict[str, str] = {}
     taken: set[str] = set()
     for label in exact:
@@ -143,8 +165,7 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
         if name is not None and OPTIMIZER_COLOURS[name] not in taken:
             colours[label] = OPTIMIZER_COLOURS[name]
             taken.add(colours[label])
-    spare = iter(OPTIMIZER_COLOURS[name] for name in _OTHER_ORDER
-                 if OPTIMIZER_COLOURS[name] not in taken)
+    spare = iter(colour for colour in _OTHER_COLOURS if colour not in taken)
     for label in labels:
         if label not in colours:
             colours[label] = next(spare)
