@@ -90,6 +90,6 @@ __all__ = [
     "schedule_free_adamw",
     "ademamix",
     "muon",
-    "catalogue",
-    "from_options",
 ]
+# catalogue and from_options are public too, but __all__ lists the optimizers alone (with their
+# State and interface): pages and tests iterate its lowercase names as the optimizers' functions.
