@@ -10,7 +10,8 @@ Each asset below is kept on the pages whose content uses it and dropped from the
 - Pygments' colours: pages with highlighted code;
 - sphinx-proof's and sphinx-exercise's stylesheets: pages with an algorithm/proof box or an
   exercise;
-- myst-nb's stylesheet: pages with notebook cells or their outputs;
+- myst-nb's stylesheet, and the results tables' (_ext/results_tables.py): pages with notebook
+  cells or their outputs;
 - sphinx-thebe's script, stylesheet and settings: only when the book turns on live code (the
   launch button; see tools/book_config.py), which then needs them on every page with cells;
 - Sphinx's search scripts and the search index (searchtools.js, language_data.js and the
@@ -51,6 +52,7 @@ USED_BY = {
     "proof.css": r'class="[^"]*\bproof\b',
     "exercise.css": r'class="[^"]*\b(exercise|solution)\b',
     "mystnb.*.css": r'class="[^"]*\b(cell|output)\b',
+    "results_tables.css": r'class="[^"]*\b(cell|output)\b',
 }
 # inline settings scripts that belong to one of the assets above
 SETTINGS_OF = {

@@ -103,13 +103,19 @@ def rewrite_html_files(outdir, rewrite, skip=()) -> None:
             path.write_text(new, encoding="utf-8")
 
 
-def _write_stylesheet(app):
+def add_generated_stylesheet(app, name: str, text: str) -> None:
+    """Write a stylesheet made at build time into the site's _static and link it from every
+    page (on builder-inited, so that each page links it with its checksum, as a clean build does)."""
     if app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / STYLESHEET).write_text(stylesheet(), encoding="utf-8")
-    app.add_css_file(STYLESHEET)
+    (static / name).write_text(text, encoding="utf-8")
+    app.add_css_file(name)
+
+
+def _write_stylesheet(app):
+    add_generated_stylesheet(app, STYLESHEET, stylesheet())
 
 
 def _inline_icons(app, exception):

@@ -11,6 +11,7 @@ Every page imports what it needs in a ``remove-cell`` cell, so that the visible 
   the book build, which runs the page as shipped, stops instead, so that the prose can never
   disagree with its own numbers.
 * :func:`glue` hands a number to the prose (``{glue:text}`name:.3f```).
+* :func:`table` shows results as a table that fits a phone's column (the decisive column first).
 
 Importing the module in a notebook also makes every matplotlib figure the page shows record its
 smallest text size in its PNG (:func:`optimlab.plotting.register_png_formatter`), which the
@@ -31,6 +32,9 @@ re-runs every page at the ends of its ranges)::
 from __future__ import annotations
 
 import ast
+import html
+import math
+import numbers
 import os
 import re
 import textwrap
@@ -38,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["CheckFailed", "ClaimFailed", "check", "claim", "glue", "in_book_build",
-           "Setting", "try_it_settings"]
+           "Setting", "Table", "table", "try_it_settings"]
 
 
 def _measure_figures() -> None:
@@ -131,6 +135,154 @@ def glue(name: str, value: Any) -> Any:
         value = value.item()
     myst_glue(name, value, display=False)
     return value
+
+
+# Results tables (:func:`table`). In the page a table whose columns do not fit its column of text
+# is shown as one card per row; each table names the narrowest width at which it still reads as
+# a table, rounded up to one of these (in em of the table's text), and _ext/results_tables.py
+# writes one container query per width, so that the two can never disagree.
+TABLE_WIDTHS_EM = (16, 20, 24, 28, 32, 36, 40, 48, 56, 64, 80)
+# A character's width in em, at most, in the fonts a reader may have (DejaVu Sans's digits are
+# 0.636 em wide, Liberation Sans's 0.556 em), and a cell's horizontal padding in em.
+CHARACTER_EM = 0.64
+CELL_PADDING_EM = 1.0
+
+
+def _formatted(value, spec) -> str:
+    if callable(spec):
+        return str(spec(value))
+    if spec is not None:
+        return format(value, spec)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return format(float(value), ".4g")
+    return str(value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, repr=False)
+class Table:
+    """Results, formatted: shown as HTML in the book and as aligned plain text in a terminal.
+
+    Build it with :meth:`Table.of`, or let :func:`table` build and show it.
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    caption: str = ""
+
+    @classmethod
+    def of(cls, rows, columns, *, formats=None, caption: str = "") -> "Table":
+        """Format ``rows`` (sequences in the order of ``columns``, or mappings keyed by them);
+        ``formats`` maps a column to a format spec (``".3g"``) or to a function of the value."""
+        columns = tuple(str(name) for name in columns)
+        if not columns:
+            raise ValueError("columns must name at least one column, got none")
+        formats = dict(formats or {})
+        unknown = sorted(set(formats) - set(columns))
+        if unknown:
+            raise ValueError(f"formats names columns the table does not have: {unknown}")
+        values = []
+        for number, row in enumerate(rows):
+            row = [row[name] for name in columns] if hasattr(row, "keys") else list(row)
+            if len(row) != len(columns):
+                raise ValueError(f"rows[{number}] has {len(row)} values for {len(columns)} "
+                                 f"columns: {row!r}")
+            values.append(row)
+        numeric = tuple(bool(values) and all(_is_number(row[i]) for row in values)
+                        for i in range(len(columns)))
+        text = tuple(tuple(_formatted(value, formats.get(name)) for value, name in zip(row, columns))
+                     for row in values)
+        return cls(columns, text, numeric, caption)
+
+    def needed_em(self) -> float:
+        """How wide (in em of its text) the table must be to read as a table: every column as
+        wide as its longest word (headers wrap between words, numbers never)."""
+        total = 0.0
+        for i, name in enumerate(self.columns):
+            words = name.split() + [word for row in self.rows for word in row[i].split()]
+            total += max(map(len, words), default=1) * CHARACTER_EM + CELL_PADDING_EM
+        return total
+
+    def fits_em(self) -> int:
+        """:attr:`needed_em` rounded up to one of :data:`TABLE_WIDTHS_EM` (the largest if wider)."""
+        needed = self.needed_em()
+        return next((width for width in TABLE_WIDTHS_EM if width >= needed), TABLE_WIDTHS_EM[-1])
+
+    def __str__(self) -> str:
+        widths = [max([len(name)] + [len(row[i]) for row in self.rows])
+                  for i, name in enumerate(self.columns)]
+
+        def line(cells):
+            return "  ".join(cell.rjust(width) if numeric else cell.ljust(width)
+                             for cell, width, numeric in zip(cells, widths, self.numeric)).rstrip()
+
+        lines = [self.caption] if self.caption else []
+        lines += [line(self.columns), line(["-" * width for width in widths])]
+        lines += [line(row) for row in self.rows]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        escape = html.escape
+
+        def cell(tag, text, i, attributes=""):
+            kind = ' class="number"' if self.numeric[i] else ""
+            return f"<{tag}{attributes}{kind}>{escape(text)}</{tag}>"
+
+        head = "".join(cell("th", name, i, ' scope="col"') for i, name in enumerate(self.columns))
+        body = "".join(
+            "<tr>" + "".join(
+                cell("th" if i == 0 else "td", text, i,
+                     (' scope="row"' if i == 0 else "")
+                     + f' data-label="{escape(self.columns[i])}"')
+                for i, text in enumerate(row)) + "</tr>"
+            for row in self.rows)
+        caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
+        return (f'<div class="results-table" data-fits-em="{self.fits_em()}"><table>{caption}'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def table(rows, columns, *, formats=None, caption: str = "") -> None:
+    """Show results as a table: in the book, HTML that fits a phone's column (cells wrap between
+    words; a table too wide even then becomes one card per row, headed by its first cell); in a
+    terminal, aligned plain text.
+
+    Put the row's name first and the decisive column (the one the prose's verdict reads) right
+    after it, so that it is the first number a reader sees.
+
+    Args:
+        rows: one sequence of values per row, in the order of ``columns`` (or a mapping from
+            column to value).
+        columns: the column headers.
+        formats: optional, column -> format spec (``".3g"``) or function of the value; by
+            default integers print whole and other numbers with 4 significant digits.
+        caption: optional, a line above the table.
+
+    Example:
+        >>> table([("Adam", 0.00123, 100), ("SGD", 2.5, 100)], ["optimizer", "distance", "steps"])
+        optimizer  distance  steps
+        ---------  --------  -----
+        Adam        0.00123    100
+        SGD             2.5    100
+    """
+    shown = Table.of(rows, columns, formats=formats, caption=caption)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None  # noqa: N806
+    if get_ipython is None or get_ipython() is None:
+        print(shown)
+        return
+    from IPython.display import display
+
+    display(shown)
 
 
 @dataclass(frozen=True)
