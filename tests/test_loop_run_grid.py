@@ -27,15 +27,28 @@ def test_a_diverging_run_is_nan_from_the_step_where_run_stops():
     assert np.isnan(batch[len(unstable):, 1]).all()
 
 
-def test_a_shared_schedule_is_allowed_and_different_schedules_are_refused():
+def test_a_shared_schedule_is_allowed_and_different_schedules_are_each_runs_own():
     q = ill_conditioned_quadratic
     schedule = ol.schedules.cosine_decay(0.2, total_steps=50)
     optimizers = [ol.adam(lr=schedule, betas=(b1, 0.999)) for b1 in (0.5, 0.9)]
     batch = ol.run_grid(optimizers, q.grad, q.start, 50)
-    np.testing.assert_allclose(batch[:, 1], ol.run(optimizers[1], q.grad, q.start, 50))
-    other = ol.adam(lr=ol.schedules.constant(0.1))
-    with pytest.raises(ValueError, match="lr"):
-        ol.run_grid([optimizers[0], other], q.grad, q.start, 5)
+    np.testing.assert_array_equal(batch[:, 1], ol.run(optimizers[1], q.grad, q.start, 50))
+    peaks = [ol.adamw(lr=ol.schedules.warmup_cosine(peak, 10, 50)) for peak in (0.05, 0.3)]
+    matrix = np.arange(6.0).reshape(2, 3) - 2
+    for start, grad in ((q.start, q.grad), (matrix, lambda w: w - 1.0)):
+        batch = ol.run_grid([*peaks, ol.adamw(lr=ol.schedules.constant(0.1))], grad, start, 50)
+        for k, optimizer in enumerate(peaks):
+            np.testing.assert_array_equal(batch[:, k], ol.run(optimizer, grad, start, 50))
+
+
+def test_schedules_and_numbers_cannot_mix_and_a_bad_rate_names_its_step():
+    q = ill_conditioned_quadratic
+    with pytest.raises(ValueError, match=r"^run_grid cannot mix schedules and numbers in lr"):
+        ol.run_grid([ol.adam(lr=ol.schedules.constant(0.1)), ol.adam(lr=0.1)], q.grad,
+                    q.start, 5)
+    with pytest.raises(ValueError, match=r"^lr schedule returned -1.0 at step t=3"):
+        ol.run_grid([ol.adam(lr=lambda t: 0.1), ol.adam(lr=lambda t: 0.1 if t < 3 else -1.0)],
+                    q.grad, q.start, 5)
 
 
 def sweep(row, name: str, options: dict) -> list:

@@ -240,9 +240,10 @@ def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int, *,
 
     Args:
         optimizers: ``n >= 1`` optimizers of the same class. Any numeric hyperparameter may
-            differ (``lr``, ``betas``, ``eps``, ``momentum``, ``weight_decay``, ...); options
-            that change the rule itself (``nesterov``, ``amsgrad``, ``centered``, ...) and a
-            learning-rate schedule must be the same for all.
+            differ (``lr``, ``betas``, ``eps``, ``momentum``, ``weight_decay``, ...), and so may
+            learning-rate schedules (each run takes its own schedule's rate at each step; the
+            ``lr`` of all runs must then be schedules); options that change the rule itself
+            (``nesterov``, ``amsgrad``, ``centered``, ...) must be the same for all.
         grad: a gradient vectorised over the leading axis, mapping shape ``(n, d)`` to
             ``(n, d)``, as :meth:`optimlab.functions.TestFunction.grad` is. A noisy gradient
             draws its noise for the whole batch at once, so its runs do not replay the noise

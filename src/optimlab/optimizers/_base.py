@@ -111,6 +111,8 @@ class Optimizer(_checks.Declared):
 
     def learning_rate(self, t: int) -> float:
         """The learning rate used at step ``t`` (t = 1, 2, ...)."""
+        if isinstance(self.lr, _Rates):  # a batch's schedules, one rate per run
+            return self.lr(t)
         if callable(self.lr):
             value = float(self.lr(t))
             if not math.isfinite(value) or value < 0:
@@ -156,6 +158,26 @@ def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
     return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
+class _Rates:
+    """Several schedules as one, for a batch of runs: at step ``t``, the column of each run's
+    own rate (each checked as :meth:`Optimizer.learning_rate` checks one)."""
+
+    def __init__(self, schedules: list, dimensions: int):
+        # Runs that share a schedule (the seeds of one setting) ask it once per step.
+        self.schedules = list(dict.fromkeys(schedules))
+        self.rows = np.array([self.schedules.index(schedule) for schedule in schedules])
+        self.shape = (len(schedules),) + (1,) * dimensions
+
+    def __call__(self, t: int) -> np.ndarray:
+        rates = []
+        for schedule in self.schedules:
+            value = float(schedule(t))
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(SCHEDULE_RETURNED.format(value=repr(value), t=t))
+            rates.append(value)
+        return np.array(rates)[self.rows].reshape(self.shape)
+
+
 def _same(a, b) -> bool:
     try:
         return bool(a == b) and type(a) is type(b)
@@ -172,9 +194,11 @@ def _column(name: str, values: list, dimensions: int = 1):
     if isinstance(first, tuple):
         return tuple(_column(f"{name}[{i}]", [value[i] for value in values], dimensions)
                      for i in range(len(first)))
+    if all(callable(value) for value in values):  # each run's schedule, one column
+        return _Rates(values, dimensions)
     if any(callable(value) for value in values):
-        raise ValueError(f"run_grid can only vary numeric hyperparameters; {name} is a "
-                         f"schedule that differs across the optimizers: got {values!r}")
+        raise ValueError(f"run_grid cannot mix schedules and numbers in {name}; give every "
+                         f"run a schedule (schedules.constant for a fixed rate): got {values!r}")
     # A flag, a choice (a string) or None (no warm-up, say) picks the rule itself.
     if any(value is None or isinstance(value, (bool, np.bool_, str)) for value in values):
         raise ValueError(f"run_grid cannot vary {name}, an option that changes the update "
