@@ -109,7 +109,7 @@ def landscape_data() -> dict:
 
     from optimlab import functions
     from optimlab.optimizers import catalogue
-    from optimlab.plotting import OPTIMIZER_COLOURS
+    from optimlab.plotting import OPTIMIZER_COLOURS, SWEEP_COLOURS
     from optimlab.plotting import scene
 
     landscapes = {}
@@ -132,6 +132,7 @@ def landscape_data() -> dict:
             "aspect": scene.default_aspect(function), "auto_height": scene.AUTO_HEIGHT,
         }
     return {"landscapes": landscapes, "colours": dict(OPTIMIZER_COLOURS),
+            "sweep": list(SWEEP_COLOURS),
             "contour": {"colour": "#5b6f8a", "alpha": 0.8, "fill_alpha": 0.28},
             "catalogue": catalogue()}
 

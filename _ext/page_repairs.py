@@ -118,6 +118,21 @@ def _join_split_streams(app, doctree):
             following = node.next_node(descend=False, siblings=True)
 
 
+def _icon_on_the_redirect_page(app, exception):
+    """sphinx-external-toc writes the site's index.html as a bare redirect to the first page
+    (at build-finished): a browser that opens the site's address would ask for a /favicon.ico
+    the site lacks. It names the book's icon, as every page does."""
+    if exception is not None or app.builder.format != "html" or not app.config.html_favicon:
+        return
+    index = Path(app.outdir) / "index.html"
+    if not index.is_file():
+        return
+    text = index.read_text(encoding="utf-8")
+    if text.lstrip().startswith('<meta http-equiv="Refresh"') and 'rel="icon"' not in text:
+        icon = f"_static/{Path(app.config.html_favicon).name}"
+        index.write_text(f'<link rel="icon" href="{icon}"/>\n{text}', encoding="utf-8")
+
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -137,4 +152,6 @@ def setup(app):
     # After every extension that writes the notebook download (the theme's run at 501).
     app.connect("html-page-context", _same_notebook_every_build, priority=900)
     app.connect("html-page-context", _drop_repeated_inline_scripts)
+    # after sphinx-external-toc's redirect page (written at build-finished, priority 500)
+    app.connect("build-finished", _icon_on_the_redirect_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

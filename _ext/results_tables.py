@@ -67,6 +67,16 @@ div.results-table tbody th {
 div.results-table .number {
   text-align: right;
 }
+
+/* Other tables a cell shows (a Markdown table, say) take less room on a phone. */
+@media (max-width: 540px) {
+  div.cell_output table.table {
+    font-size: 0.875em;
+  }
+  div.cell_output table.table :is(th, td) {
+    padding: 0.25em 0.4em;
+  }
+}
 """
 
 # One card per row: the row's name as a heading, then each value after its column's name. The
@@ -90,7 +100,10 @@ CARDS = """\
 
 
 def table_widths_em() -> tuple[int, ...]:
-    """booktools.TABLE_WIDTHS_EM, read from the book's own module (without importing it)."""
+    """booktools.TABLE_WIDTHS_EM, read from the book's own module (without importing it); none
+    for a book without booktools (the one-page books of the tests), which has no such table."""
+    if not BOOKTOOLS.is_file():
+        return ()
     for statement in ast.parse(BOOKTOOLS.read_text(encoding="utf-8")).body:
         if isinstance(statement, ast.Assign) and any(
                 getattr(target, "id", None) == "TABLE_WIDTHS_EM" for target in statement.targets):

@@ -77,13 +77,15 @@ def _as_svg(match: re.Match) -> str:
         return match.group(0)
     width, height, path = table[(packs[0], names[0])]
     kept = [name for name in classes if name not in PREFIXES]
-    title = attributes.pop("title", None)
+    # The icon is hidden from screen readers (its button has a label) and a <title> would be
+    # text of the page: Sphinx's search shows the page's text, and every result began with the
+    # colour switch's "Light Dark System Settings".
+    attributes.pop("title", None)
     attributes["class"] = " ".join(["svg-inline--fa", *kept])
     attributes.update({"aria-hidden": "true", "focusable": "false", "role": "img",
                        "xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {width} {height}"})
     text = " ".join(f'{key}="{value}"' for key, value in attributes.items())
-    inner = f"<title>{title}</title>" if title else ""
-    return f'<svg {text}>{inner}<path fill="currentColor" d="{html.escape(path)}"></path></svg>'
+    return f'<svg {text}><path fill="currentColor" d="{html.escape(path)}"></path></svg>'
 
 
 def inline_icons(page: str) -> str:

@@ -57,7 +57,8 @@ def _fonts(css: Path, text: str, families: set[str]) -> list[Path]:
         family = re.search(r"font-family:\s*['\"]?([^;'\"}]+)", face)
         if family is None or family.group(1).strip().lower() not in families:
             continue
-        urls = CSS_URL.findall(face)
+        # a font written into the stylesheet (MathJax's zero-width break font) is in its bytes
+        urls = [url for url in CSS_URL.findall(face) if not url.startswith("data:")]
         woff2 = [url for url in urls if ".woff2" in url]
         for url in woff2[:1] or urls[:1]:
             fonts.append((css.parent / url.split("?")[0].split("#")[0]).resolve())

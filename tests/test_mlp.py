@@ -181,3 +181,53 @@ def test_bad_inputs_are_rejected_with_the_parameter_named():
         two_spirals(1)
     with pytest.raises(ValueError, match="noise"):
         two_spirals(10, noise=-0.1)
+
+
+def test_a_matrix_of_parameter_vectors_gives_each_run_its_own_loss_and_gradient():
+    rng = np.random.default_rng(5)
+    model = MLP(sizes=(2, 5, 4, 1))
+    runs = np.stack([model.init_params(seed=s) for s in range(3)])
+    X = rng.normal(size=(7, 2))
+    y = rng.integers(0, 2, size=7).astype(float)
+    losses = model.loss(runs, X, y)
+    assert losses.shape == (3,) and model.logits(runs, X).shape == (3, 7)
+    batches = rng.integers(0, 7, size=(3, 4))
+    batch_losses, grads = model.backpropagate(model.unflatten(runs), X[batches], y[batches])
+    assert grads.shape == runs.shape
+    for k in range(3):
+        assert losses[k] == pytest.approx(model.loss(runs[k], X, y), rel=1e-13)
+        loss, grad = model.loss_and_grad(runs[k], X[batches[k]], y[batches[k]])
+        assert batch_losses[k] == pytest.approx(loss, rel=1e-13)
+        assert np.allclose(grads[k], grad, rtol=1e-12, atol=1e-15)
+
+
+def test_minibatch_gradient_with_one_seed_per_run_matches_separate_runs():
+    X, y = two_spirals(120, seed=2)
+    model = MLP(sizes=(2, 6, 6, 1))
+    seeds = [3, 4, 5]
+    starts = np.stack([model.init_params(seed=s) for s in seeds])
+    together = MinibatchGradient(model, X, y, batch_size=10, seed=seeds)
+    grid = ol.run_grid([ol.adam(lr=0.05)] * 3, lambda offsets: together(starts + offsets),
+                       np.zeros(model.n_params), 20)
+    assert len(together.losses) == 20 and together.losses[0].shape == (3,)
+    for k, seed in enumerate(seeds):
+        alone = MinibatchGradient(model, X, y, batch_size=10, seed=seed)
+        xs = ol.run(ol.adam(lr=0.05), alone, starts[k], 20)
+        assert np.allclose(starts[k] + grid[:, k], xs, rtol=1e-9, atol=1e-12)
+        assert np.allclose([losses[k] for losses in together.losses], alone.losses, rtol=1e-12)
+    shared = MinibatchGradient(model, X, y, batch_size=10, seed=3)
+    first = shared(starts)
+    assert np.allclose(first[0], together.__class__(model, X, y, 10, seed=3)(starts[0]))
+
+
+def test_minibatch_gradient_rejects_bad_seeds_and_mismatched_runs():
+    X, y = two_spirals(40, seed=0)
+    model = MLP(sizes=(2, 3, 1))
+    for seed in ([], "a", [1.5, 2], [[1, 2]], None):
+        with pytest.raises(ValueError, match="seed"):
+            MinibatchGradient(model, X, y, batch_size=4, seed=seed)
+    grads = MinibatchGradient(model, X, y, batch_size=4, seed=[0, 1])
+    with pytest.raises(ValueError, match=r"params must have shape \(2, 13\)"):
+        grads(model.init_params())
+    with pytest.raises(ValueError, match="params"):
+        model.loss(np.zeros((2, 3, model.n_params)), X, y)

@@ -47,8 +47,9 @@
     // An optimizer declared later (nadam, ...) takes its name in OPTIMIZER_COLOURS.
     return Object.keys(ol.colours).filter(function (k) { return k.toLowerCase() === run.optimizer; })[0] || run.optimizer;
   }
+  // A second run of one optimizer takes the next sweep colour (optimlab.plotting.colours_for).
   function colours(runs) {
-    var taken = {}, spare = Object.keys(ol.colours).map(function (k) { return ol.colours[k]; });
+    var taken = {}, spare = ol.sweep.concat(Object.keys(ol.colours).map(function (k) { return ol.colours[k]; }));
     return runs.map(function (run) {
       var c = ol.colours[bookLabel(run)];
       if (!c || taken[c]) c = spare.filter(function (s) { return !taken[s]; })[0] || "#000000";

@@ -53,6 +53,17 @@ def _log_sigmoid(z: np.ndarray) -> np.ndarray:
     return -np.logaddexp(0.0, -z)
 
 
+def _mean_loss(z: np.ndarray, y: np.ndarray):
+    """The mean cross-entropy over the last axis: a float, or one per run."""
+    loss = np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
+    return float(loss) if loss.ndim == 0 else loss
+
+
+def _transposed(a: np.ndarray) -> np.ndarray:
+    """The matrix transpose of ``a``, or of each matrix in a stack of them."""
+    return np.swapaxes(a, -1, -2)
+
+
 @dataclass(frozen=True)
 class MLP:
     r"""A fully connected binary classifier whose parameters form one flat vector.
@@ -122,18 +133,25 @@ class MLP:
         return np.concatenate(pieces)
 
     def unflatten(self, params) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Split the flat vector into ``[(W_1, b_1), ..., (W_L, b_L)]`` (views, no copies)."""
+        """Split the flat vector into ``[(W_1, b_1), ..., (W_L, b_L)]`` (views, no copies).
+
+        A matrix of parameter vectors, one run per row (shape ``(runs, n_params)``, as
+        :func:`optimlab.run_grid` passes them), gives each ``W_l`` and ``b_l`` a leading axis
+        of runs; every method of the network then computes all the runs at once.
+        """
         params = self._check_params(params)
+        runs = params.shape[:-1]
         layers, start = [], 0
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
-            weights = params[start:start + fan_in * fan_out].reshape(fan_in, fan_out)
+            weights = params[..., start:start + fan_in * fan_out].reshape(*runs, fan_in, fan_out)
             start += fan_in * fan_out
-            layers.append((weights, params[start:start + fan_out]))
+            layers.append((weights, params[..., start:start + fan_out]))
             start += fan_out
         return layers
 
     def logits(self, params, X) -> np.ndarray:
-        """The output before the sigmoid, :math:`z`, one per row of ``X``: shape ``(n,)``."""
+        """The output before the sigmoid, :math:`z`, one per row of ``X``: shape ``(n,)``
+        (``(runs, n)`` for a matrix of parameter vectors)."""
         return self._forward(self.unflatten(params), self._check_inputs(X))[-1]
 
     def predict_proba(self, params, X) -> np.ndarray:
@@ -149,6 +167,8 @@ class MLP:
     def loss(self, params, X, y) -> float:
         r"""The mean binary cross-entropy :math:`\frac1n \sum_i \log(1 + e^{z_i}) - y_i z_i`.
 
+        For a matrix of parameter vectors (one run per row), an array of one loss per run.
+
         Example:
             >>> model = MLP(sizes=(2, 1))
             >>> round(model.loss(np.zeros(3), [[1.0, 2.0], [3.0, 4.0]], [0, 1]), 6)  # log 2
@@ -157,7 +177,7 @@ class MLP:
         X = self._check_inputs(X)
         y = self._check_labels(y, X.shape[0])
         z = self._forward(self.unflatten(params), X)[-1]
-        return float(np.mean(np.logaddexp(0.0, z) - y * z))
+        return _mean_loss(z, y)
 
     def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
         r"""The loss and its gradient with respect to the parameter vector (backpropagation).
@@ -189,31 +209,34 @@ class MLP:
     def backpropagate(self, layers, X, y) -> tuple[float, np.ndarray]:
         """The loss and its gradient by backpropagation, for ``layers`` as
         :meth:`unflatten` returns them and ``X``, ``y`` already checked (as
-        :meth:`loss_and_grad` and the mini-batch gradient check them once)."""
+        :meth:`loss_and_grad` and the mini-batch gradient check them once). With a leading
+        axis of runs on the layers (and on ``X`` and ``y``, one batch per run), one loss and
+        one gradient per run."""
         hidden = self._forward(layers, X)
         z = hidden[-1]
-        loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
-        delta = ((np.exp(_log_sigmoid(z)) - y) / X.shape[0])[:, None]
+        loss = _mean_loss(z, y)
+        delta = ((np.exp(_log_sigmoid(z)) - y) / X.shape[-2])[..., None]
+        runs = delta.shape[:-2]
         pieces = []
         for index in range(len(layers) - 1, -1, -1):
             weights, _ = layers[index]
             below = hidden[index]
-            pieces.append(delta.sum(axis=0))
-            pieces.append((below.T @ delta).ravel())
+            pieces.append(delta.sum(axis=-2))
+            pieces.append((_transposed(below) @ delta).reshape(*runs, -1))
             if index > 0:
-                delta = (delta @ weights.T) * self._derivative(below)
-        return loss, np.concatenate(pieces[::-1])
+                delta = (delta @ _transposed(weights)) * self._derivative(below)
+        return loss, np.concatenate(pieces[::-1], axis=-1)
 
     def _forward(self, layers, X) -> list[np.ndarray]:
         """[h_0, h_1, ..., h_{L-1}, z]: the input, each hidden output, and the logits (n,)."""
         outputs = [X]
         h = X
         for index, (weights, bias) in enumerate(layers):
-            a = h @ weights + bias
+            a = h @ weights + bias[..., None, :]
             if index < len(layers) - 1:
                 h = np.tanh(a) if self.activation == "tanh" else np.maximum(a, 0.0)
             else:
-                h = a[:, 0]
+                h = a[..., 0]
             outputs.append(h)
         return outputs
 
@@ -223,10 +246,10 @@ class MLP:
 
     def _check_params(self, params) -> np.ndarray:
         params = np.asarray(params, dtype=np.float64)
-        if params.shape != (self.n_params,):
+        if params.ndim not in (1, 2) or params.shape[-1] != self.n_params:
             raise ValueError(
-                f"params must be a vector of shape ({self.n_params},) for sizes {self.sizes}; "
-                f"got shape {params.shape}")
+                f"params must be a vector of shape ({self.n_params},) for sizes {self.sizes}, "
+                f"or a matrix of such rows (one per run); got shape {params.shape}")
         return params
 
     def _check_inputs(self, X) -> np.ndarray:
@@ -254,11 +277,16 @@ class MinibatchGradient:
     every optimizer in a comparison its own fresh object). The loss of each batch, before the
     step, is appended to :attr:`losses`, the training curve of the run.
 
+    Several runs at once (the matrix of parameter vectors that :func:`optimlab.run_grid` passes,
+    one run per row) share one sequence of batches when ``seed`` is one integer; with a sequence
+    of seeds, one per run, each run draws its own batches, exactly those a separate object with
+    its seed would draw, and :attr:`losses` holds one array of losses per call.
+
     Args:
         model: the :class:`MLP`.
         X, y: the training inputs ``(n, d)`` and labels ``(n,)``.
         batch_size: rows per batch, an integer from 1 to ``n``.
-        seed: the seed of the batch sampler, default 0.
+        seed: the seed of the batch sampler, default 0; or a sequence of seeds, one per run.
 
     Example:
         >>> import optimlab as ol
@@ -269,9 +297,12 @@ class MinibatchGradient:
         >>> xs = ol.run(ol.adam(lr=0.01), grad, model.init_params(seed=0), 5)
         >>> xs.shape, len(grad.losses)
         ((6, 33), 5)
+        >>> grads = MinibatchGradient(model, X, y, batch_size=16, seed=[0, 1, 2])
+        >>> grads(np.tile(model.init_params(seed=0), (3, 1))).shape
+        (3, 33)
     """
 
-    def __init__(self, model: MLP, X, y, batch_size: int, seed: int = 0):
+    def __init__(self, model: MLP, X, y, batch_size: int, seed=0):
         if not isinstance(model, MLP):
             raise ValueError(f"model must be an MLP; got {model!r}")
         self.model = model
@@ -281,13 +312,25 @@ class MinibatchGradient:
         if not _checks.is_integer(batch_size) or not 1 <= batch_size <= n:
             raise ValueError(f"batch_size must be an integer from 1 to {n}; got {batch_size!r}")
         self.batch_size = int(batch_size)
-        self._rng = np.random.default_rng(seed)
-        self.losses: list[float] = []
+        seeds = [seed] if _checks.is_integer(seed) else list(np.atleast_1d(seed))
+        if not seeds or not all(_checks.is_integer(s) for s in seeds) or np.ndim(seed) > 1:
+            raise ValueError(f"seed must be an integer or a sequence of integers (one per run); "
+                             f"got {seed!r}")
+        # None for one run; else the number of runs, one sampler each
+        self.runs = None if _checks.is_integer(seed) else len(seeds)
+        self._samplers = [np.random.default_rng(int(s)) for s in seeds]
+        self.losses: list = []
 
     def __call__(self, params) -> np.ndarray:
         n = self.X.shape[0]
-        rows = self._rng.choice(n, size=self.batch_size, replace=False)
+        rows = [rng.choice(n, size=self.batch_size, replace=False)
+                for rng in self._samplers]
         layers = self.model.unflatten(params)
+        if self.runs is None:
+            rows = rows[0]   # one batch, for one run or shared by all
+        elif np.shape(params) != (self.runs, self.model.n_params):
+            raise ValueError(f"params must have shape ({self.runs}, {self.model.n_params}), "
+                             f"one row per seed; got shape {np.shape(params)}")
         loss, grad = self.model.backpropagate(layers, self.X[rows],
                                               self.y[rows])
         self.losses.append(loss)

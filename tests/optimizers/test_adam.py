@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import optimlab as ol
+from optimlab.optimizers.adam import step_bound
 from strategies import assert_steps, decays, gradient_sequences, learning_rates, magnitudes, replay
 
 
@@ -105,3 +106,36 @@ def test_adamw_takes_no_decoupled_weight_decay_as_torchs_does_not():
         ol.adamw(decoupled_weight_decay=False)
     assert "decoupled_weight_decay" not in [
         h["name"] for h in ol.optimizers.catalogue()["optimizers"]["adamw"]["hyperparameters"]]
+
+
+@settings(max_examples=80, deadline=None)
+@given(gradients=gradient_sequences(max_steps=20), lr=learning_rates, beta1=decays,
+       beta2=st.floats(0.01, 0.999), eps=st.sampled_from([0.0, 1e-8, 1.0]),
+       amsgrad=st.booleans())
+def test_every_adam_step_is_within_the_bound_b_t(gradients, lr, beta1, beta2, eps, amsgrad):
+    xs, _ = replay(ol.adam(lr=lr, betas=(beta1, beta2), eps=eps, amsgrad=amsgrad), gradients)
+    steps = np.abs(np.diff(xs, axis=0))
+    bounds = step_bound(lr, beta1, beta2, np.arange(1, len(steps) + 1))
+    assert np.all(steps <= bounds[:, None] * (1 + 1e-12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.integers(1, 60), lr=learning_rates, beta1=st.floats(0.05, 0.99),
+       beta2=st.floats(0.05, 0.999))
+def test_gradients_growing_by_beta2_over_beta1_reach_the_adam_bound(steps, lr, beta1, beta2):
+    """Cauchy-Schwarz is an equality for gradients g_s proportional to (beta1/beta2)^(t-s)."""
+    for t in sorted({1, steps // 2 + 1, steps}):
+        gradients = ((beta1 / beta2) ** (t - np.arange(1, t + 1)))[:, None]
+        xs, _ = replay(ol.adam(lr=lr, betas=(beta1, beta2), eps=0.0), gradients)
+        np.testing.assert_allclose(xs[-2, 0] - xs[-1, 0], step_bound(lr, beta1, beta2, t),
+                                   rtol=1e-9)
+
+
+def test_the_adam_bound_is_lr_at_the_first_step_and_7_27_lr_in_the_limit_for_the_defaults():
+    np.testing.assert_allclose(step_bound(0.3, 0.9, 0.999, 1), 0.3, rtol=1e-12)
+    limit = 0.1 / math.sqrt(0.001 * (1 - 0.81 / 0.999))
+    np.testing.assert_allclose(step_bound(1.0, 0.9, 0.999, 10**6), limit, rtol=1e-12)
+    assert round(limit, 2) == 7.27
+    # where gamma = beta1^2 / beta2 is 1 the sum of its powers is t: no limit
+    np.testing.assert_allclose(step_bound(1.0, 0.5, 0.25, 400),
+                               0.5 / (1 - 0.5**400) * math.sqrt((1 - 0.25**400) / 0.75 * 400))

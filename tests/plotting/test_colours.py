@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import optimlab as ol
-from optimlab.plotting import OPTIMIZER_COLOURS, colour_for, colours_for
-from optimlab.plotting.colours import SPARE_COLOURS
+from optimlab.plotting import (OPTIMIZER_COLOURS, SWEEP_COLOURS, colour_for, colours_for,
+                               sweep_colours)
+from optimlab.plotting.colours import _SWEEP_CLASHES, SPARE_COLOURS
 
 PALETTE = [*OPTIMIZER_COLOURS.values(), *SPARE_COLOURS]
 
@@ -90,11 +91,14 @@ def test_colours_for_keeps_known_colours_and_gives_other_labels_distinct_ones():
     assert colours["Adam"] == colour_for("Adam")
     assert colours["gradient descent"] == colour_for("SGD")
     assert len(set(colours.values())) == len(labels)  # the second Adam gets another colour
+    # labels that name no optimizer (and the second Adam) take the sweep colours, in order
+    assert [colours[label] for label in ("η = 0.02", "η = 0.19", "Adam, β₂ = 0.99")] == \
+        sweep_colours(3)
     assert colours_for(labels) == colours  # the same labels, the same colours
-    assert len(set(colours_for([f"run {i}" for i in range(len(PALETTE))]).values())) == len(
-        PALETTE)
-    with pytest.raises(ValueError, match=f"^labels may hold at most {len(PALETTE)}"):
-        colours_for([f"run {i}" for i in range(len(PALETTE) + 1)])
+    every = len(SWEEP_COLOURS) + len(PALETTE)
+    assert len(set(colours_for([f"run {i}" for i in range(every)]).values())) == every
+    with pytest.raises(ValueError, match=f"^labels may hold at most {every}"):
+        colours_for([f"run {i}" for i in range(every + 1)])
 
 
 def test_an_animation_and_a_still_of_the_same_labels_use_the_same_colours():
@@ -124,3 +128,39 @@ def test_colours_stay_apart_for_colour_blind_readers():
     everything = PALETTE
     assert smallest_difference(everything) >= 12.5
     assert smallest_difference(everything[:8]) >= 15.0  # SGD to AMSGrad, the ones shown today
+
+
+def test_a_sweep_has_a_fixed_sequence_of_colours_that_no_optimizer_uses():
+    assert sweep_colours(2) == list(SWEEP_COLOURS[:2]) == sweep_colours(6)[:2]
+    assert len(set(SWEEP_COLOURS)) == len(SWEEP_COLOURS) == 6
+    assert not set(SWEEP_COLOURS) & set(OPTIMIZER_COLOURS.values())
+    for bad in (0, 7, 2.0, True, "3"):
+        with pytest.raises(ValueError, match="^n must be a whole number from 1 to 6"):
+            sweep_colours(bad)
+
+
+@pytest.mark.parametrize("page", PAGE_BACKGROUNDS)
+def test_every_sweep_colour_stands_out_at_3_to_1_on_the_light_and_the_dark_page(page):
+    for colour in SWEEP_COLOURS:
+        assert contrast(rgb(colour), rgb(PAGE_BACKGROUNDS[page])) >= 3.0, colour
+
+
+def test_sweep_colours_stay_apart_from_each_other_and_from_the_optimizers_colours():
+    assert smallest_difference(SWEEP_COLOURS) >= 22.0
+    assert smallest_difference(SWEEP_COLOURS[:2]) >= 60.0  # the two of a two-setting sweep
+    for colour in SWEEP_COLOURS:
+        clashes = set()
+        for optimizer in PALETTE:
+            normal = np.linalg.norm(lab(linear(rgb(colour))) - lab(linear(rgb(optimizer))))
+            if smallest_difference([colour, optimizer]) < 8.0 or normal < 15.0:
+                clashes.add(optimizer)
+        assert clashes == set(_SWEEP_CLASHES.get(colour, ())), colour
+    # the first eight optimizers' colours (parts 1 and 2) clash with no sweep colour
+    assert not set().union(*_SWEEP_CLASHES.values()) & set(PALETTE[:8])
+
+
+def test_a_figure_with_an_optimizer_skips_the_sweep_colour_too_close_to_its_colour():
+    colours = colours_for(["Schedule-Free AdamW", "η = 0.1", "η = 0.2"])
+    assert colours["η = 0.1"] == SWEEP_COLOURS[1] and colours["η = 0.2"] == SWEEP_COLOURS[2]
+    assert list(colours_for(["Adam", "η = 0.1"]).values()) == [colour_for("Adam"),
+                                                               SWEEP_COLOURS[0]]

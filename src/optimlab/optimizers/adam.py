@@ -10,7 +10,38 @@ from .._checks import factory
 from ._base import BETAS, FLAG, LEARNING_RATE, LearningRate, Optimizer, State, \
     coupled_weight_decay, hyperparameter, maximize, power
 
-__all__ = ["Adam", "AdamW", "adam", "adamw"]
+__all__ = ["Adam", "AdamW", "adam", "adamw", "step_bound"]
+
+
+def step_bound(lr, beta1, beta2, t):
+    r"""The largest step Adam (with or without AMSGrad) can take in one coordinate at step ``t``:
+
+    .. math::
+
+        |x_t - x_{t-1}| \le \eta B_t, \qquad
+        B_t = \frac{1 - \beta_1}{1 - \beta_1^t}
+            \sqrt{\frac{(1 - \beta_2^t)(1 - \gamma^t)}{(1 - \beta_2)(1 - \gamma)}},
+        \qquad \gamma = \frac{\beta_1^2}{\beta_2}
+
+    (for :math:`\gamma = 1` read :math:`(1 - \gamma^t)/(1 - \gamma)` as :math:`t`). It is the
+    Cauchy-Schwarz inequality applied to :math:`m_t` against :math:`v_t`, so it holds for any
+    gradients; with :math:`\epsilon = 0` gradients that grow by :math:`\beta_2 / \beta_1` a
+    step reach it. :math:`B_1 = 1`; for :math:`\gamma < 1` it tends to
+    :math:`(1 - \beta_1) / \sqrt{(1 - \beta_2)(1 - \gamma)}` (7.27 for the defaults), for
+    :math:`\gamma \ge 1` it grows without limit. ``t`` may be an array.
+
+    Example:
+        >>> [round(float(step_bound(1.0, 0.9, 0.999, t)), 2) for t in (1, 100, 10**6)]
+        [1.0, 2.24, 7.27]
+    """
+    t = np.asarray(t)
+    gamma = np.asarray(beta1**2 / beta2, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # 1 + γ + ... + γ^(t-1), which is t where γ = 1; expm1 and log1p keep it accurate
+        # for γ near 1, where 1 - γ^t and 1 - γ would cancel
+        geometric = np.where(gamma == 1, t, np.expm1(t * np.log1p(gamma - 1)) / (gamma - 1))
+    correction = np.sqrt((1 - power(beta2, t)) / (1 - beta2)) / (1 - power(beta1, t))
+    return lr * (1 - beta1) * correction * np.sqrt(geometric)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ from .animations import (
     animate,
     animate_figure,
 )
-from .colours import OPTIMIZER_COLOURS, colour_for, colours_for
+from .colours import OPTIMIZER_COLOURS, SWEEP_COLOURS, colour_for, colours_for, sweep_colours
 from .legibility import (
     MIN_TEXT_CSS_PX,
     PHONE_COLUMN_CSS_PX,
@@ -65,6 +65,7 @@ from .legibility import (
     smallest_text_px,
 )
 from .scene import DEFAULT_WIDTH
+from .series import drawn_series, recorded_series
 from .stills import plot_loss, plot_paths, plot_surface
 from .video import Animation
 
@@ -78,6 +79,10 @@ __all__ = [
     "OPTIMIZER_COLOURS",
     "colour_for",
     "colours_for",
+    "SWEEP_COLOURS",
+    "sweep_colours",
+    "drawn_series",
+    "recorded_series",
     "MIN_TEXT_CSS_PX",
     "PHONE_COLUMN_CSS_PX",
     "legible_text_pt",

@@ -82,6 +82,24 @@ def check_colours(colours, labels: list[str]) -> dict[str, str]:
     return chosen
 
 
+LINE_STYLES = ("-", "--", ":", "-.")
+"""The line styles a path may take, to tell apart two paths drawn in one colour."""
+
+
+def check_linestyles(linestyles, labels: list[str]) -> dict[str, str]:
+    """``{label: line style}`` for every label: ``linestyles``'s where it has one, else solid."""
+    if linestyles is not None and not isinstance(linestyles, Mapping):
+        raise ValueError(f"linestyles must be a dict {{label: style}} or None; got {linestyles!r}")
+    chosen = dict.fromkeys(labels, "-")
+    for label, style in (linestyles or {}).items():
+        if style not in LINE_STYLES:
+            raise ValueError(f"linestyles[{label!r}] must be one of {', '.join(LINE_STYLES)}; "
+                             f"got {style!r}")
+        if label in chosen:
+            chosen[label] = style
+    return chosen
+
+
 def check_aspect(aspect, default: str) -> str:
     if aspect is None:
         return default

@@ -15,6 +15,7 @@ from ..functions import TestFunction
 from ._checks import (
     check_aspect,
     check_colours,
+    check_linestyles,
     check_function,
     check_int_range,
     check_number_range,
@@ -88,14 +89,15 @@ def slowed(shown: np.ndarray, fps: int, hold_frames: int, min_duration: float) -
 
 def trajectory_renderer(function: TestFunction, paths: dict[str, np.ndarray],
                         title: str | None, width: int, keys: np.ndarray, hold_frames: int,
-                        colours: dict[str, str], aspect: str) -> Renderer:
+                        colours: dict[str, str], aspect: str,
+                        linestyles: dict[str, str] | None = None) -> Renderer:
     """The frames of :func:`animate`: the background is drawn once and saved; each frame
     restores it and draws only the moving artists."""
 
     def prepare():
         figure, ax = new_figure(width)
         scene = build_scene(ax, function, paths, title, colours, animated=True, aspect=aspect,
-                            legend_below=legend_below(function))
+                            legend_below=legend_below(function), linestyles=linestyles)
         fit_height(figure, ax)
         canvas = figure.canvas
         canvas.draw()  # the static background, laid out once
@@ -118,7 +120,7 @@ def trajectory_renderer(function: TestFunction, paths: dict[str, np.ndarray],
 def animate(function: TestFunction, trajectories, *, title: str | None = None,
             fps: int = DEFAULT_FPS, width: int = DEFAULT_WIDTH,
             max_frames: int = DEFAULT_MAX_FRAMES, hold_frames: int = DEFAULT_HOLD_FRAMES,
-            min_duration: float = DEFAULT_MIN_DURATION, colours=None,
+            min_duration: float = DEFAULT_MIN_DURATION, colours=None, linestyles=None,
             aspect: str | None = None) -> Animation:
     """Animate optimizer trajectories over the contour plot of ``function``.
 
@@ -149,6 +151,8 @@ def animate(function: TestFunction, trajectories, *, title: str | None = None,
         min_duration: the shortest clip in seconds, 0 to 60 (default 3).
         colours: ``{label: colour}`` for some or all labels (default :func:`colours_for`'s);
             pass one mapping to every figure of a page to colour each path alike.
+        linestyles: ``{label: "-", "--", ":" or "-."}`` for some or all labels (default solid):
+            two paths of one optimizer, drawn in its colour, differ in style.
         aspect: ``"equal"`` (the same scale on both axes), ``"auto"`` (each axis fills the
             frame), or None (default): equal unless the window is over 4 times wider than high
             or over twice as high as wide.
@@ -184,11 +188,12 @@ def animate(function: TestFunction, trajectories, *, title: str | None = None,
     hold_frames = check_int_range("hold_frames", hold_frames, 0, 600)
     min_duration = check_number_range("min_duration", min_duration, 0, 60)
     colours = check_colours(colours, list(paths))
+    linestyles = check_linestyles(linestyles, list(paths))
     aspect = check_aspect(aspect, default_aspect(function))
     steps = max(len(xs) for xs in paths.values()) - 1
     keys = slowed(shown_steps(steps, max_frames), fps, hold_frames, min_duration)
     renderer = trajectory_renderer(function, paths, title, width, keys, hold_frames, colours,
-                                   aspect)
+                                   aspect, linestyles)
 
     def check_size(actual_width: int, height: int) -> None:
         if actual_width != width or height % 2:

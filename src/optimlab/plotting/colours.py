@@ -3,9 +3,10 @@
 :data:`OPTIMIZER_COLOURS` maps each optimizer the book has, or will have, to a colour of its own.
 :func:`colour_for` finds it from a label as pages write it ("gradient descent", "Adam, η = 0.2",
 "EWMA momentum"); :func:`colours_for` colours a whole set of labels, giving those that name no
-optimizer (a sweep such as "η = 0.02", "η = 0.19") the palette's other colours, so that a page
-that computes it once for all its labels and passes it to every figure colours each path alike
-everywhere.
+optimizer (a sweep such as "η = 0.02", "η = 0.19") the colours of :data:`SWEEP_COLOURS` in
+order, so that a page that computes it once for all its labels and passes it to every figure
+colours each path alike everywhere. :func:`sweep_colours` gives the same sequence for a sweep
+whose labels do name its optimizer ("Adam, β₂ = 0.99", "Adam, β₂ = 0.999").
 
 The nineteen colours (eighteen named, one spare) were chosen by a maximin search, then checked:
 each has a contrast ratio of at least 3:1 (WCAG's bar for graphics) against the white page and
@@ -20,6 +21,12 @@ never the only cue.
 Adding an optimizer is one line here: its name and a colour, a spare one or one that passes the
 tests; tests/test_registry.py fails while an optimizer of the package has no colour.
 
+The six sweep colours were found by the same kind of search among the colours that pass the
+same contrast bar and keep a ΔE*ab of at least 8 from the colours of the first fourteen optimizers
+(SGD to ADOPT) under all four kinds of vision (15 for normal vision): any two differ by at least
+22. Two pairs come closer (the first sweep colour and Schedule-Free AdamW's, the third and the
+spare): a figure showing the optimizer skips that sweep colour.
+
 Example:
     >>> from optimlab.plotting import colour_for, colours_for
     >>> colour_for("Adam") == colour_for("adam, η = 0.2") == "#d55e00"
@@ -27,7 +34,9 @@ Example:
     >>> colour_for("gradient descent") == colour_for("SGD")
     True
     >>> colours_for(["η = 0.02", "Adam", "η = 0.19"])
-    {'η = 0.02': '#ac4408', 'Adam': '#d55e00', 'η = 0.19': '#8e5287'}
+    {'η = 0.02': '#a537a5', 'Adam': '#d55e00', 'η = 0.19': '#2d782d'}
+    >>> sweep_colours(3)
+    ['#a537a5', '#2d782d', '#3773eb']
     >>> colour_for("schedule_free_adamw") == colour_for("Schedule-Free AdamW, η = 0.01")
     True
 """
@@ -38,7 +47,8 @@ import re
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-__all__ = ["OPTIMIZER_COLOURS", "SPARE_COLOURS", "colour_for", "colours_for"]
+__all__ = ["OPTIMIZER_COLOURS", "SPARE_COLOURS", "SWEEP_COLOURS", "colour_for", "colours_for",
+           "sweep_colours"]
 
 OPTIMIZER_COLOURS: Mapping[str, str] = MappingProxyType({
     "SGD": "#666666",        # plain gradient descent: the neutral baseline
@@ -68,6 +78,19 @@ SPARE_COLOURS: tuple[str, ...] = ("#9b5fff",)
 """Colours checked with the others but not yet given to an optimizer: the next one can take
 one."""
 
+SWEEP_COLOURS: tuple[str, ...] = ("#a537a5", "#2d782d", "#3773eb", "#d27878", "#78910a", "#8c6987")
+"""The colours of a sweep (one optimizer at several settings), in order: none is an optimizer's."""
+
+# The narrow band of colours that contrast with both pages could not hold nineteen palette colours
+# and six sweep colours all far apart: these two pairs are closer than the sweep's bar (a ΔE*ab of 8
+# under some kind of vision, or of 15 for normal vision). A figure that shows one of these
+# optimizers (or the spare colour) skips the sweep colour beside it (tests/plotting/test_colours.py
+# computes the pairs and checks this table).
+_SWEEP_CLASHES: Mapping[str, frozenset[str]] = MappingProxyType({
+    "#a537a5": frozenset({"#af23a0"}),   # sweep 1 and Schedule-Free AdamW
+    "#3773eb": frozenset({"#9b5fff"}),   # sweep 3 and the spare colour
+})
+
 # Other ways pages name the same optimizers (lower case; matched before the canonical names).
 _ALIASES = {
     "gradient descent": "SGD",
@@ -93,9 +116,10 @@ _NAMES = {**{_words(name): name for name in OPTIMIZER_COLOURS},
 # Longest first, so that "AdamW" is not read as "Adam" followed by a "W".
 _PATTERN = re.compile(
     r"(" + "|".join(re.escape(n) for n in sorted(_NAMES, key=len, reverse=True)) + r")(?!\w)")
-# Labels that name no optimizer take colours in this order: the reserved ones first, so that a
-# sweep on a page of part 1 does not borrow the colour of an optimizer the reader already knows.
-_OTHER_COLOURS = (*list(OPTIMIZER_COLOURS.values())[8:], *SPARE_COLOURS,
+# Labels that name no optimizer take colours in this order: the sweep colours, then the reserved
+# ones, so that a sweep on a page of part 1 does not borrow the colour of an optimizer the reader
+# already knows.
+_OTHER_COLOURS = (*SWEEP_COLOURS, *list(OPTIMIZER_COLOURS.values())[8:], *SPARE_COLOURS,
                   *list(OPTIMIZER_COLOURS.values())[:8])
 
 
@@ -134,13 +158,14 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
 
     Labels are taken in order. One that names an optimizer (see :func:`colour_for`) gets its
     colour, unless an earlier label named the same optimizer and took it; every other label gets
-    the first palette colour not yet used. Passing the result to :func:`~optimlab.animate`,
+    the next sweep colour (:data:`SWEEP_COLOURS`; one too close to an optimizer colour on the
+    same figure is skipped), then, past six, the first optimizer colour not yet used. Passing the result to :func:`~optimlab.animate`,
     :func:`~optimlab.plot_paths` and :func:`~optimlab.plot_loss` (``colours=``), and using it
     in plain matplotlib figures, gives a page one colour per path.
 
     Args:
-        labels: the legend labels, at most 19 distinct ones (as many as the palette's
-            colours, spares included).
+        labels: the legend labels, at most 25 distinct ones (as many as the sweep's and the
+            palette's colours, spares included).
 
     Returns:
         ``{label: "#rrggbb"}`` in the order of ``labels``.
@@ -165,8 +190,23 @@ def colours_for(labels: Iterable[str]) -> dict[str, str]:
         if name is not None and OPTIMIZER_COLOURS[name] not in taken:
             colours[label] = OPTIMIZER_COLOURS[name]
             taken.add(colours[label])
-    spare = iter(colour for colour in _OTHER_COLOURS if colour not in taken)
+    spare = iter(colour for colour in _OTHER_COLOURS if colour not in taken
+                 and not _SWEEP_CLASHES.get(colour, frozenset()) & taken)
     for label in labels:
         if label not in colours:
             colours[label] = next(spare)
     return {label: colours[label] for label in labels}
+
+
+def sweep_colours(n: int) -> list[str]:
+    """The first ``n`` colours of :data:`SWEEP_COLOURS`, for ``n`` settings of one optimizer.
+
+    The sequence is fixed, so the k-th setting of every sweep in the book has the same colour,
+    and the first few colours are the most distinct (two settings get magenta and green).
+
+    Raises:
+        ValueError: unless ``n`` is a whole number from 1 to 6.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(SWEEP_COLOURS):
+        raise ValueError(f"n must be a whole number from 1 to {len(SWEEP_COLOURS)}; got {n!r}")
+    return list(SWEEP_COLOURS[:n])

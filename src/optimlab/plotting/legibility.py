@@ -44,6 +44,7 @@ __all__ = [
     "figure_png",
     "recorded_text_px",
     "png_width",
+    "png_text",
     "css_text_px",
     "register_png_formatter",
 ]
@@ -91,14 +92,18 @@ def smallest_text_px(figure: Figure) -> float:
 
 def figure_png(figure: Figure, **savefig_kwargs) -> bytes:
     """The figure as a PNG that records its smallest text size (:data:`METADATA_KEY`), in the
-    PNG's pixels. ``savefig_kwargs`` go to :meth:`~matplotlib.figure.Figure.savefig` (for
-    example ``bbox_inches="tight"``, or another ``dpi``)."""
+    PNG's pixels, and its labelled curves (:data:`~optimlab.plotting.series.SERIES_KEY`).
+    ``savefig_kwargs`` go to :meth:`~matplotlib.figure.Figure.savefig` (for example
+    ``bbox_inches="tight"``, or another ``dpi``)."""
+    from .series import SERIES_KEY, series_metadata
+
     dpi = savefig_kwargs.get("dpi", "figure")
     scale = 1.0 if dpi == "figure" else float(dpi) / figure.dpi
     size = smallest_text_px(figure) * scale
     metadata = dict(savefig_kwargs.pop("metadata", None) or {})
     if math.isfinite(size):
         metadata[METADATA_KEY] = f"{size:.2f}"
+    metadata[SERIES_KEY] = series_metadata(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata=metadata, **savefig_kwargs)
     return buffer.getvalue()
@@ -115,16 +120,22 @@ def _chunks(png: bytes):
         at += 12 + length
 
 
-def recorded_text_px(png: bytes) -> float | None:
-    """The smallest text size a PNG records (:func:`figure_png`), or None if it records none."""
+def png_text(png: bytes, key: str) -> str | None:
+    """The text a PNG's ``tEXt`` chunk named ``key`` holds, or None."""
     for kind, data in _chunks(png):
         if kind == b"tEXt":
-            key, _, value = data.partition(b"\0")
-            if key.decode("latin-1") == METADATA_KEY:
-                return float(value.decode("latin-1"))
+            name, _, value = data.partition(b"\0")
+            if name.decode("latin-1") == key:
+                return value.decode("latin-1")
         if kind == b"IDAT":  # text chunks that matter come before the image data
             return None
     return None
+
+
+def recorded_text_px(png: bytes) -> float | None:
+    """The smallest text size a PNG records (:func:`figure_png`), or None if it records none."""
+    text = png_text(png, METADATA_KEY)
+    return None if text is None else float(text)
 
 
 def png_width(png: bytes) -> int:

@@ -173,11 +173,12 @@ class Scene:
 
 def build_scene(ax: Axes, function: TestFunction, paths: dict[str, np.ndarray],
                 title: str | None, colours: dict[str, str], *, animated: bool, aspect: str,
-                legend_below: bool) -> Scene:
+                legend_below: bool, linestyles: dict[str, str] | None = None) -> Scene:
     """Draw the picture on ``ax``: the background, then one set of moving artists per path.
 
     ``aspect`` is ``"equal"`` or ``"auto"``; ``legend_below`` puts the legend under the axes
-    (in as many columns as fit the figure's width) instead of to their right."""
+    (in as many columns as fit the figure's width) instead of to their right; ``linestyles``
+    gives some paths a dashed or dotted line (default solid)."""
     figure = ax.figure
     text_pt = legible_text_pt(figure)
     handles = draw_background(ax, function, [xs[0] for xs in paths.values()], title, text_pt,
@@ -188,7 +189,7 @@ def build_scene(ax: Axes, function: TestFunction, paths: dict[str, np.ndarray],
         # Moving artists take no part in the layout, which is made once, for the background.
         style = dict(color=colours[label], animated=animated, in_layout=False)
         line = ax.plot([], [], linewidth=1.6, marker="o", markersize=2.5, label=label,
-                       zorder=5, **style)[0]
+                       zorder=5, linestyle=(linestyles or {}).get(label, "-"), **style)[0]
         scene.lines.append(line)
         scene.ends.append(ax.plot([xs[-1, 0]], [xs[-1, 1]], linestyle="none", marker="X",
                                   markersize=10, markeredgecolor="white", markeredgewidth=0.8,

@@ -16,6 +16,7 @@ from ..functions import TestFunction
 from ._checks import (
     check_aspect,
     check_colours,
+    check_linestyles,
     check_function,
     check_int_range,
     check_title,
@@ -66,7 +67,8 @@ def _target_axes(ax, width_px: int, *, three_d: bool = False) -> tuple[Figure, A
 
 
 def plot_paths(function: TestFunction, trajectories, *, title: str | None = None, ax=None,
-               width: int = DEFAULT_WIDTH, colours=None, aspect: str | None = None) -> Figure:
+               width: int = DEFAULT_WIDTH, colours=None, linestyles=None,
+               aspect: str | None = None) -> Figure:
     """Draw trajectories over the contour plot of ``function``: the animation's last frame.
 
     The still equivalent of :func:`animate` (for print, PDF, and readers who do not play
@@ -82,6 +84,7 @@ def plot_paths(function: TestFunction, trajectories, *, title: str | None = None
         width: the new figure's width in pixels at its own dpi (default 800); ignored with
             ``ax``. The height follows as in :func:`animate`.
         colours: ``{label: colour}`` for some or all labels, as in :func:`animate`.
+        linestyles: ``{label: style}`` for some or all labels, as in :func:`animate`.
         aspect: ``"equal"``, ``"auto"`` or None (default), as in :func:`animate`.
 
     Returns:
@@ -102,11 +105,12 @@ def plot_paths(function: TestFunction, trajectories, *, title: str | None = None
     title = check_title(title)
     width = check_int_range("width", width, 240, 3840)
     colours = check_colours(colours, list(paths))
+    linestyles = check_linestyles(linestyles, list(paths))
     aspect = check_aspect(aspect, default_aspect(function))
     own = ax is None
     figure, ax = _target_axes(ax, width)
     scene = build_scene(ax, function, paths, title, colours, animated=False, aspect=aspect,
-                        legend_below=own and legend_below(function))
+                        legend_below=own and legend_below(function), linestyles=linestyles)
     if own:
         fit_height(figure, ax)
     if paths:
@@ -180,7 +184,8 @@ def _distance_to_minima(function: TestFunction, xs: np.ndarray) -> np.ndarray:
 
 
 def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=None,
-              title: str | None = None, floor: float = _LOSS_FLOOR, colours=None) -> Figure:
+              title: str | None = None, floor: float = _LOSS_FLOOR, colours=None,
+              linestyles=None) -> Figure:
     """Plot, per step and on a log scale, how far each trajectory is from the minimum.
 
     ``metric="loss"`` plots ``f(x_t) - f*`` (``f*`` the minimum value); ``metric="distance"``
@@ -198,6 +203,7 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
         title: the title (default: the function's name).
         floor: the smallest value drawn, > 0 (default 1e-12).
         colours: ``{label: colour}`` for some or all labels, as in :func:`animate`.
+        linestyles: ``{label: style}`` for some or all labels, as in :func:`animate`.
 
     Returns:
         The matplotlib Figure drawn on.
@@ -220,6 +226,7 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
     ):
         raise ValueError(f"floor must be a positive finite number; got {floor!r}")
     colours = check_colours(colours, list(paths))
+    linestyles = check_linestyles(linestyles, list(paths))
     figure, ax = _target_axes(ax, DEFAULT_WIDTH)
     clipped = False
     for label, xs in paths.items():
@@ -232,7 +239,7 @@ def plot_loss(function: TestFunction, trajectories, *, metric: str = "loss", ax=
         values = np.where(np.isfinite(values), values, np.nan)  # drawn as gaps
         clipped = clipped or bool((values < floor).any())
         ax.plot(np.arange(len(xs)), np.maximum(values, floor), color=colour, linewidth=1.6,
-                label=label)
+                linestyle=linestyles[label], label=label)
         if len(xs) - 1 < max(len(p) for p in paths.values()) - 1:
             ax.plot([len(xs) - 1], [max(values[-1], floor)], marker="X", markersize=9,
                     color=colour, markeredgecolor="white", linestyle="none")

@@ -32,6 +32,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .legibility import METADATA_KEY, smallest_text_px
+from .series import SERIES_KEY, series_metadata
 
 # Encoder settings. A single keyframe and 'tune animation' suit a video whose background never
 # moves; yuv420p and even dimensions are what browsers decode; the bitexact flags, no metadata
@@ -218,8 +219,9 @@ class Animation:
         return path
 
 
-def still_png(frame: np.ndarray, text_px: float) -> bytes:
-    """A frame (RGBA pixels) as a PNG of at most 128 colours, recording its text size.
+def still_png(frame: np.ndarray, text_px: float, series: str = "") -> bytes:
+    """A frame (RGBA pixels) as a PNG of at most 128 colours, recording its text size and its
+    labelled curves (``series``, from :func:`~optimlab.plotting.series.series_metadata`).
 
     The frames are flat colours and anti-aliased lines, so a palette keeps them sharp at a
     quarter of a full-colour PNG's size."""
@@ -231,6 +233,8 @@ def still_png(frame: np.ndarray, text_px: float) -> bytes:
     info = PngImagePlugin.PngInfo()
     if math.isfinite(text_px):
         info.add_text(METADATA_KEY, f"{text_px:.2f}")
+    if series:
+        info.add_text(SERIES_KEY, series)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, pnginfo=info)
     return buffer.getvalue()
@@ -255,6 +259,7 @@ def record(renderer: Renderer, fps: int, description: str, steps: int,
     mp4 = encode(every_frame(), width, height, fps, ".mp4")
     final = np.array(last[0])  # a copy: measuring the text below lays the canvas out again
     text_px = smallest_text_px(figure)
-    return Animation(mp4=mp4, png=still_png(final, text_px), description=description,
+    png = still_png(final, text_px, series_metadata(figure))
+    return Animation(mp4=mp4, png=png, description=description,
                      frames=renderer.frames, steps=steps, width=width, height=height, fps=fps,
                      smallest_text_px=text_px, _renderer=renderer)
