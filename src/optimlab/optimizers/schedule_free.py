@@ -87,12 +87,15 @@ class ScheduleFreeAdamW(Optimizer):
         t = state.t + 1
         beta1, beta2 = self.betas
         warmup = self.warmup_steps
-        lr = self.learning_rate(t) * np.where(t <= warmup, t / np.maximum(warmup, 1), 1.0)
+        ramp = np.where(t <= warmup, t / np.maximum(warmup, 1), 1.0)
+        lr = self.learning_rate(t) * ramp
         lr_max = np.maximum(state["lr_max"], lr)
         weight = power(float(t), self.r) * power(lr_max, self.weight_lr_power)
         weight_sum = state["weight_sum"] + weight
-        # The reference's ZeroDivisionError (all weights zero, lr = 0 so far) gives c = 0.
-        c = np.where(weight_sum > 0, weight / np.where(weight_sum > 0, weight_sum, 1.0), 0.0)
+        # The reference's ZeroDivisionError (all weights zero, lr = 0 so far)
+        # gives c = 0.
+        positive = weight_sum > 0
+        c = np.where(positive, weight / np.where(positive, weight_sum, 1.0), 0.0)
         z = state["z"]
         decayed = z - lr * self.weight_decay * (z if self.decay_at_z else y)
         z = np.where(self.weight_decay != 0, decayed, z)
