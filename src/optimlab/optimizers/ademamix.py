@@ -117,7 +117,8 @@ class AdEMAMix(Optimizer):
         v = beta2 * state["v"] + (1 - beta2) * (g * g)
         m_slow = lerp(state["m_slow"], g, 1 - beta3_t)
         denominator = np.sqrt(v) / np.sqrt(1 - power(beta2, t)) + self.eps
-        x = x - lr * ((m / (1 - power(beta1, t)) + alpha_t * m_slow) / denominator)
+        mixed = m / (1 - power(beta1, t)) + alpha_t * m_slow
+        x = x - lr * (mixed / denominator)
         return x, State(t=t, buffers={"m": m, "v": v, "m_slow": m_slow})
 
 

@@ -20,20 +20,22 @@ COEFFICIENTS = _checks.Pair((_checks.Number(None),) * 3, "(a, b, c)")
 ADJUSTMENTS = _checks.Optional(_checks.Choice(("original", "match_rms_adamw")))
 
 
-def newton_schulz(update: np.ndarray, coefficients=NEWTON_SCHULZ, steps: int = 5,
-                  eps: float = 1e-7) -> np.ndarray:
-    r"""The update ``(..., m, n)`` orthogonalised: divided by its Frobenius norm (at least
-    ``eps``), then ``steps`` times :math:`X \leftarrow aX + (bA + cA^2)X` with
-    :math:`A = XX^\top`, on the wide orientation (``m <= n``) as torch does.
+def newton_schulz(update: np.ndarray, coefficients=NEWTON_SCHULZ,
+                  steps: int = 5, eps: float = 1e-7) -> np.ndarray:
+    r"""The update ``(..., m, n)`` orthogonalised: divided by its Frobenius
+    norm (at least ``eps``), then ``steps`` times
+    :math:`X \leftarrow aX + (bA + cA^2)X` with :math:`A = XX^\top`, on the
+    wide orientation (``m <= n``) as torch does.
 
     Each singular value :math:`\sigma` of the normalised matrix becomes
-    :math:`p^{k}(\sigma)` with :math:`p(s) = as + bs^3 + cs^5`, and the singular vectors are
-    kept. In float64 here (torch runs it in bfloat16).
+    :math:`p^{k}(\sigma)` with :math:`p(s) = as + bs^3 + cs^5`, and the
+    singular vectors are kept. In float64 here (torch runs it in bfloat16).
 
     Example:
         >>> import numpy as np
         >>> o = newton_schulz(np.array([[3.0, 0.0], [0.0, 0.1]]))
-        >>> np.linalg.svd(o, compute_uv=False).round(3).tolist()  # 3 and 0.1 become about 1
+        >>> # 3 and 0.1 become about 1
+        >>> np.linalg.svd(o, compute_uv=False).round(3).tolist()
         [1.129, 0.697]
     """
     a, b, c = coefficients
@@ -43,8 +45,10 @@ def newton_schulz(update: np.ndarray, coefficients=NEWTON_SCHULZ, steps: int = 5
     x = x / np.maximum(norm, eps)
     for k in range(int(np.max(steps))):
         gram = x @ np.swapaxes(x, -1, -2)
-        # A stack of runs with different step counts (run_grid): each stops at its own.
-        x = np.where(k < steps, a * x + (b * gram + c * (gram @ gram)) @ x, x)
+        # A stack of runs with different step counts (run_grid): each
+        # stops at its own.
+        polynomial = a * x + (b * gram + c * (gram @ gram)) @ x
+        x = np.where(k < steps, polynomial, x)
     return np.swapaxes(x, -1, -2) if tall else x
 
 
@@ -133,14 +137,16 @@ class Muon(Optimizer):
             return np.reshape(value, (-1, 1, 1)) if np.ndim(value) else value
 
         coefficients = tuple(per_matrix(value) for value in self.ns_coefficients)
-        orthogonal = newton_schulz(matrices, coefficients, per_matrix(self.ns_steps),
+        orthogonal = newton_schulz(matrices, coefficients,
+                                   per_matrix(self.ns_steps),
                                    per_matrix(self.eps))
         rows, columns = matrices.shape[-2:]
         if self.adjust_lr_fn == "match_rms_adamw":
             adjusted = lr * (0.2 * max(rows, columns) ** 0.5)
         else:
             adjusted = lr * max(1, rows / columns) ** 0.5
-        x = x * (1 - lr * self.weight_decay) - adjusted * orthogonal.reshape(np.shape(x))
+        step = adjusted * orthogonal.reshape(np.shape(x))
+        x = x * (1 - lr * self.weight_decay) - step
         return x, State(t=t, buffers={"momentum_buffer": buffer})
 
 
