@@ -39,6 +39,8 @@ class Row:
             before a step on the plain gradient (None where the rule has no such decay).
         state_size: ``(settings, copies, extra)``: the state holds ``copies`` numbers per
             parameter and ``extra`` more (empty for a rule that is not elementwise).
+        explorer: whether the explorer's JavaScript runs it (its step function, its fixtures).
+            Part 4's optimizers join when the explorer branch has landed (issue 24).
     """
 
     name: str
@@ -49,6 +51,7 @@ class Row:
     coupled: dict | None = None
     decoupled: dict | None = None
     state_size: tuple[tuple[dict, int, int], ...] = field(default=())
+    explorer: bool = True
 
     @property
     def entry(self) -> dict:
@@ -72,13 +75,23 @@ class Row:
         return [h["name"] for h in self.entry["hyperparameters"]
                 if kind is None or h["check"]["kind"] == kind]
 
+    def rule_options(self) -> list[str]:
+        """The options that change the rule itself: flags (``nesterov``) and choices
+        (``adjust_lr_fn``), which run_grid cannot vary."""
+        return [h["name"] for h in self.entry["hyperparameters"] if _is_rule_option(h["check"])]
+
     def sweepable(self) -> list[str]:
-        """The hyperparameters run_grid can vary: every one that is not a flag."""
+        """The hyperparameters run_grid can vary: every one that is not a rule option."""
         return [h["name"] for h in self.entry["hyperparameters"]
-                if h["check"]["kind"] != "flag"]
+                if not _is_rule_option(h["check"])]
 
     def make(self, **options):
         return from_options(self.name, options)
+
+
+def _is_rule_option(check: dict) -> bool:
+    inner = check["check"] if check["kind"] == "optional" else check
+    return inner["kind"] in ("flag", "choice")
 
 
 BETAS = ((0.0, 0.9), (0.9, 0.999), (0.5, 0.99))
@@ -192,6 +205,43 @@ ROWS = [
         scale_free={"eps": 0.0, "betas": (0.5, 0.9)},
         coupled={"lr": 0.1, "betas": (0.5, 0.9)},
         state_size=(({}, 2, 0),)),
+    Row("schedule_free_adamw",
+        # Its decay acts on z, at y: tests/optimizers/test_schedule_free.py checks it.
+        settings=({"lr": 0.1, "warmup_steps": 3, "weight_decay": 0.1},
+                  {"lr": 0.1, "weight_decay": 0.1, "decay_at_z": True, "r": 1.0}),
+        sweeps={"lr": (0.01, 0.1, 0.5), "betas": BETAS, "eps": EPSILONS, "weight_decay": DECAYS,
+                "warmup_steps": (0, 5, 20), "r": (0.0, 1.0, 2.0),
+                "weight_lr_power": (0.0, 1.0, 2.0)},
+        sweep_options=({}, {"warmup_steps": 10}, {"decay_at_z": True, "weight_decay": 0.2}),
+        scale_free={"eps": 0.0},
+        # z, x and v, and two numbers of the whole tensor: the largest rate and the weights' sum
+        state_size=(({}, 3, 2),),
+        explorer=False),
+    Row("ademamix",
+        settings=({"lr": 0.1, "t_alpha_beta3": 10.0, "weight_decay": 0.1},
+                  {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": True, "fixed_decay": True,
+                   "maximize": True}),
+        sweeps={"lr": (0.01, 0.2), "betas": ((0.9, 0.999, 0.9999), (0.0, 0.9, 0.99),
+                                             (0.5, 0.99, 1.0)),
+                "weight_decay": DECAYS, "alpha": (0.0, 2.0, 8.0), "t_alpha_beta3": (5.0, 50.0),
+                "eps": EPSILONS},
+        sweep_options=({}, {"t_alpha_beta3": 20.0}, {"weight_decouple": True},
+                       {"weight_decouple": True, "fixed_decay": True}, {"maximize": True}),
+        scale_free={"eps": 0.0},
+        coupled={"lr": 0.1},
+        decoupled={"weight_decouple": True},
+        state_size=(({}, 3, 0),),
+        explorer=False),
+    Row("muon",
+        settings=({"lr": 0.1, "weight_decay": 0.1},
+                  {"lr": 0.1, "nesterov": False, "adjust_lr_fn": "match_rms_adamw"}),
+        sweeps={"lr": (0.01, 0.1), "weight_decay": (0.0, 0.1, 0.5), "momentum": (0.0, 0.5, 0.95),
+                "ns_coefficients": ((3.4445, -4.775, 2.0315), (2.0, -1.5, 0.5), (1.5, -0.5, 0.0)),
+                "eps": (1e-7, 0.5, 10.0), "ns_steps": (0, 1, 5)},
+        sweep_options=({}, {"nesterov": False}, {"adjust_lr_fn": "match_rms_adamw"}),
+        scale_free={"eps": 0.0},
+        decoupled={},
+        explorer=False),
 ]
 BY_NAME = {row.name: row for row in ROWS}
 
@@ -217,6 +267,11 @@ def bad_values(check: dict):
     elif kind == "integer":
         yield check["low"] - 1, "range"
         yield 2.5, "range"
+        if check["high"] is not None:
+            yield check["high"] + 1, "range"
+    elif kind == "choice":
+        yield "something else", "type"
+        yield 1, "type"
     elif kind == "flag":
         yield 1, "type"
         yield "yes", "type"

@@ -161,11 +161,21 @@ def test_start_must_be_finite(x0):
         ol.run(ol.sgd(lr=0.1), quadratic, x0, 5)
 
 
-@pytest.mark.parametrize("x0, shape", [([[1.0, 2.0]], r"\(1, 2\)"), ([], r"\(0,\)"),
-                                       (3.0, r"\(\)")])
-def test_start_must_be_a_non_empty_vector(x0, shape):
-    with pytest.raises(ValueError, match=rf"^x0 must be a non-empty vector .*got shape {shape}$"):
+@pytest.mark.parametrize("x0, shape", [([[[1.0, 2.0]]], r"\(1, 1, 2\)"), ([], r"\(0,\)"),
+                                       (3.0, r"\(\)"), ([[]], r"\(1, 0\)")])
+def test_start_must_be_a_non_empty_vector_or_matrix(x0, shape):
+    with pytest.raises(ValueError, match=rf"^x0 must be a non-empty vector of shape \(d,\) or "
+                                         rf"matrix of shape \(m, n\); got shape {shape}$"):
         ol.run(ol.sgd(lr=0.1), quadratic, x0, 5)
+
+
+def test_a_matrix_start_runs_as_a_matrix():
+    target = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]])
+    tr = ol.trace(ol.adam(lr=0.1), lambda w: w - target, np.zeros((2, 3)), 200)
+    assert tr.xs.shape == (201, 2, 3) and tr.grads.shape == (200, 2, 3)
+    np.testing.assert_allclose(tr.xs[-1], target, atol=0.05)
+    np.testing.assert_array_equal(ol.run(ol.adam(lr=0.1), lambda w: w - target,
+                                         np.zeros((2, 3)), 200), tr.xs)
 
 
 def test_start_must_be_numbers():

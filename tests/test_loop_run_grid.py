@@ -27,15 +27,28 @@ def test_a_diverging_run_is_nan_from_the_step_where_run_stops():
     assert np.isnan(batch[len(unstable):, 1]).all()
 
 
-def test_a_shared_schedule_is_allowed_and_different_schedules_are_refused():
+def test_a_shared_schedule_is_allowed_and_different_schedules_are_each_runs_own():
     q = ill_conditioned_quadratic
     schedule = ol.schedules.cosine_decay(0.2, total_steps=50)
     optimizers = [ol.adam(lr=schedule, betas=(b1, 0.999)) for b1 in (0.5, 0.9)]
     batch = ol.run_grid(optimizers, q.grad, q.start, 50)
-    np.testing.assert_allclose(batch[:, 1], ol.run(optimizers[1], q.grad, q.start, 50))
-    other = ol.adam(lr=ol.schedules.constant(0.1))
-    with pytest.raises(ValueError, match="lr"):
-        ol.run_grid([optimizers[0], other], q.grad, q.start, 5)
+    np.testing.assert_array_equal(batch[:, 1], ol.run(optimizers[1], q.grad, q.start, 50))
+    peaks = [ol.adamw(lr=ol.schedules.warmup_cosine(peak, 10, 50)) for peak in (0.05, 0.3)]
+    matrix = np.arange(6.0).reshape(2, 3) - 2
+    for start, grad in ((q.start, q.grad), (matrix, lambda w: w - 1.0)):
+        batch = ol.run_grid([*peaks, ol.adamw(lr=ol.schedules.constant(0.1))], grad, start, 50)
+        for k, optimizer in enumerate(peaks):
+            np.testing.assert_array_equal(batch[:, k], ol.run(optimizer, grad, start, 50))
+
+
+def test_schedules_and_numbers_cannot_mix_and_a_bad_rate_names_its_step():
+    q = ill_conditioned_quadratic
+    with pytest.raises(ValueError, match=r"^run_grid cannot mix schedules and numbers in lr"):
+        ol.run_grid([ol.adam(lr=ol.schedules.constant(0.1)), ol.adam(lr=0.1)], q.grad,
+                    q.start, 5)
+    with pytest.raises(ValueError, match=r"^lr schedule returned -1.0 at step t=3"):
+        ol.run_grid([ol.adam(lr=lambda t: 0.1), ol.adam(lr=lambda t: 0.1 if t < 3 else -1.0)],
+                    q.grad, q.start, 5)
 
 
 def sweep(row, name: str, options: dict) -> list:
@@ -53,12 +66,12 @@ def sweep(row, name: str, options: dict) -> list:
 SWEEPS = [(row, name) for row in ROWS for name in row.sweepable()]
 
 
-def test_every_hyperparameter_that_is_not_a_flag_is_swept_and_every_flag_too():
+def test_every_hyperparameter_that_is_not_a_rule_option_is_swept_and_every_option_too():
     for row in ROWS:
         assert set(row.sweeps) == set(row.sweepable()), row.name
-        flags = set(row.hyperparameters("flag"))
-        switched = {name for options in row.sweep_options for name in options} & flags
-        assert switched == flags, row.name
+        options = set(row.rule_options())
+        switched = {name for choice in row.sweep_options for name in choice} & options
+        assert switched == options, row.name
 
 
 @pytest.mark.parametrize("row, name", SWEEPS, ids=[f"{r.name}-{n}" for r, n in SWEEPS])
@@ -79,12 +92,15 @@ def test_every_numeric_hyperparameter_can_vary_and_each_row_is_a_separate_run_bi
 
 
 def flag_pairs():
-    """For every flag of every optimizer: the same settings with the flag off and on."""
+    """For every rule option of every optimizer (a flag, a choice): the same settings with the
+    option at its default and switched."""
     for row in ROWS:
-        for flag in row.hyperparameters("flag"):
+        defaults = {h["name"]: h["default"] for h in row.entry["hyperparameters"]}
+        for flag in row.rule_options():
             options = next(o for o in row.sweep_options if flag in o)
             on = {"lr": row.sweeps["lr"][0], **options}
-            yield [row.make(**{**on, flag: not on[flag]}), row.make(**on)], flag
+            off = not on[flag] if isinstance(on[flag], bool) else defaults[flag]
+            yield [row.make(**{**on, flag: off}), row.make(**on)], flag
 
 
 @pytest.mark.parametrize("optimizers, name", list(flag_pairs()))
@@ -113,3 +129,24 @@ def test_bad_arguments_are_named(optimizers, x0, steps, name):
 def test_a_gradient_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="grad"):
         ol.run_grid([ol.adam(), ol.adam(lr=0.1)], lambda x: x[0], [1.0, 2.0], 3)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_a_grid_of_matrix_runs_gives_each_run_bit_for_bit_and_its_evaluation_points(row):
+    """Parameters that are a matrix (Adafactor factors it, Muon orthogonalises it): each run of
+    the grid is its separate run, the points where gradients are taken and those a user
+    evaluates (which differ for Schedule-Free AdamW) alike."""
+    curvature = np.array([[0.2, 1.0, 4.0, 0.5], [2.0, 0.1, 1.5, 8.0], [0.3, 3.0, 0.05, 1.0]])
+
+    def grad(w):
+        return curvature * (w - 1.0)
+
+    start = np.arange(12.0).reshape(3, 4) / 6 - 1
+    grid = [row.make(**{**options, "lr": lr}) for lr in row.sweeps["lr"][:2]
+            for options in row.settings[:1]]
+    for points in ("gradient", "evaluation"):
+        batch = ol.run_grid(grid, grad, start, 30, points=points)
+        assert batch.shape == (31, len(grid), 3, 4)
+        separate = [ol.run(opt, grad, start, 30, points=points) for opt in grid]
+        for k, single in enumerate(separate):
+            np.testing.assert_array_equal(batch[: len(single), k], single, err_msg=points)

@@ -7,8 +7,11 @@ named reference package, in float64 (``tests/reference/generate.py`` regenerates
 the versions). Each case is rerun here with optimlab from the same start, with the same
 hyperparameters, schedule and clipping, on the same function written in numpy, and must agree to
 a relative 1e-10 (absolute 1e-10 times the size of the trajectory where a coordinate has decayed
-to near zero). A case whose start is a matrix is stepped with ``Optimizer.step`` on that matrix
-(Adafactor's factored path). Adafactor's exact cases are convex problems: its step is relative
+to near zero). A case whose start is a matrix runs on that matrix (Adafactor's factored path,
+Muon). Schedule-Free AdamW's cases also record what its reference's ``eval()`` gives after each
+step, which ``run(..., points="evaluation")`` must give. Muon's cases (``"precision":
+"bfloat16"``: torch runs its Newton-Schulz iteration in bfloat16) are compared in
+tests/test_reference_muon.py instead, within the README's tolerance. Adafactor's exact cases are convex problems: its step is relative
 to the RMS of the parameters, so rounding differences of about one ulp a step grow on a chaotic
 function (3e-3 after 300 steps on Rosenbrock's) without saying anything about the rule."""
 
@@ -27,7 +30,10 @@ from optimlab.optimizers import catalogue, from_options
 FIXTURES = sorted((Path(__file__).parent / "reference").glob("*.json"))
 CATALOGUE = catalogue()["optimizers"]
 CASES = [case for fixture in FIXTURES for case in json.loads(fixture.read_text())["cases"]]
+EXACT = [case for case in CASES if case.get("precision") != "bfloat16"]
 TOLERANCE = 1e-10
+# The optimizer's name in optimlab (its function's) from the reference's class name.
+NAME_OF = {entry["class"]: name for name, entry in CATALOGUE.items()}
 
 
 def gradient_of(function: dict):
@@ -36,6 +42,9 @@ def gradient_of(function: dict):
     if name == "diagonal_quadratic":
         curvatures = np.array(function["curvatures"])
         return lambda x: curvatures * x
+    if name == "matrix_least_squares":  # 0.5 ||A X - B||^2
+        a, b = np.array(function["A"]), np.array(function["B"])
+        return lambda x: a.T @ (a @ x - b)
     if name == "rosenbrock_chain":
         return rosen_der
     return getattr(ol.functions, name).grad
@@ -49,7 +58,7 @@ def optimizer_of(case: dict):
     options = dict(case["kwargs"])
     if "schedule" in case:
         options["lr"] = {"schedule": case["schedule"]["name"], **case["schedule"]["arguments"]}
-    return from_options(case["optimizer"].lower(), options)
+    return from_options(NAME_OF[case["optimizer"]], options)
 
 
 def clipped(grad, clip: dict | None):
@@ -60,12 +69,12 @@ def clipped(grad, clip: dict | None):
     return ol.clip_by_value(grad, clip["clip_value"])
 
 
-def rerun(case: dict) -> np.ndarray:
+def rerun(case: dict, points: str = "gradient") -> np.ndarray:
     grad = clipped(gradient_of(case["function"]), case.get("clip"))
     optimizer = optimizer_of(case)
-    if np.ndim(case["x0"]) == 1:
-        return ol.run(optimizer, grad, case["x0"], case["steps"])
-    x = np.array(case["x0"], dtype=float)
+    if np.ndim(case["x0"]) <= 2:
+        return ol.run(optimizer, grad, case["x0"], case["steps"], points=points)
+    x = np.array(case["x0"], dtype=float)  # a stack of matrices (Adafactor's)
     xs, state = [x], optimizer.init(x)
     for _ in range(case["steps"]):
         x, state = optimizer.step(x, grad(x), state)
@@ -120,11 +129,26 @@ def test_each_option_of_adams_family_is_checked_on_two_functions_one_not_in_2d()
             assert any(len(c["x0"]) != 2 for c in uses), (name, key)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+@pytest.mark.parametrize("case", EXACT, ids=[case["name"] for case in EXACT])
 def test_trajectory_matches_torch(case):
     xs = rerun(case)
     assert xs.shape == (case["steps"] + 1, *np.shape(case["x0"]))
     assert_close_to_torch(xs, case["trajectory"])
+
+
+EVALUATED = [case for case in CASES if "evaluated" in case]
+
+
+@pytest.mark.parametrize("case", EVALUATED, ids=[case["name"] for case in EVALUATED])
+def test_the_evaluation_points_are_what_the_references_eval_gives(case):
+    evaluated = rerun(case, points="evaluation")
+    assert_close_to_torch(evaluated, case["evaluated"])
+    assert not np.allclose(evaluated, case["trajectory"])  # y and x differ
+
+
+def test_schedule_free_adamw_records_its_evaluation_points_in_every_case():
+    assert {c["name"] for c in EVALUATED} == {c["name"] for c in CASES
+                                              if c["optimizer"] == "ScheduleFreeAdamW"}
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "schedule" in c],
@@ -145,7 +169,7 @@ def test_optimlab_takes_every_setting_the_reference_held_with_its_default(case):
     given, the reference's defaults for the rest): optimlab must take each, by the same name,
     and its own default must be the reference's. So a default changed in optimlab alone fails
     here (and torch's fixtures cannot be regenerated to hide it)."""
-    name = case["optimizer"].lower()
+    name = NAME_OF[case["optimizer"]]
     defaults = {h["name"]: h["default"] for h in CATALOGUE[name]["hyperparameters"]}
     made = optimizer_of(case)
     for key, held in case["settings"].items():
@@ -180,3 +204,13 @@ def test_torchs_keywords_added_with_the_catalogue_are_checked_on_a_vector_and_a_
     shapes = {np.shape(c["x0"]) for c in uses}
     assert any(len(shape) == 1 and shape != (2,) for shape in shapes), (name, key, shapes)
     assert any(len(shape) == 2 for shape in shapes), (name, key, shapes)
+
+
+@pytest.mark.parametrize("name", ["ScheduleFreeAdamW", "AdEMAMix", "Muon"])
+def test_part_4s_optimizers_are_checked_off_the_running_example(name):
+    shapes = {np.shape(c["x0"]) for c in CASES if c["optimizer"] == name}
+    assert any(len(shape) == 2 and min(shape) > 1 for shape in shapes), (name, shapes)
+    if name == "Muon":  # torch takes matrices only: a vector is a 1 x d matrix
+        assert {(1, 2), (1, 5)} <= shapes, shapes
+    else:
+        assert any(len(shape) == 1 and shape != (2,) for shape in shapes), (name, shapes)

@@ -88,6 +88,8 @@ class Number(Check):
     kind: ClassVar[str] = "number"
 
     def interval(self) -> str:
+        if self.low is None and self.high is None:
+            return "a finite number"
         if self.high is None:
             return f"a finite number {'>=' if self.low_inclusive else '>'} {self.low:g}"
         if self.low is None:
@@ -131,22 +133,25 @@ class Number(Check):
 
 @dataclass(frozen=True)
 class Integer(Check):
-    """An integer (not a bool) ``>= low``."""
+    """An integer (not a bool) ``>= low`` (and ``<= high``, if given)."""
 
     low: int = 0
+    high: int | None = None
     kind: ClassVar[str] = "integer"
 
     def messages(self, name):
-        message = f"{name} must be an integer >= {self.low}; got {{value}}"
+        bounds = f">= {self.low}" if self.high is None else f"from {self.low} to {self.high}"
+        message = f"{name} must be an integer {bounds}; got {{value}}"
         return {"type": message, "range": message}
 
     def validate(self, name, value):
-        if not is_integer(value) or value < self.low:
+        if not is_integer(value) or value < self.low or (self.high is not None
+                                                        and value > self.high):
             self.fail(name, "range", value)
         return int(value)
 
     def fields(self):
-        return {"low": self.low, "high": None}
+        return {"low": self.low, "high": self.high}
 
 
 @dataclass(frozen=True)
@@ -405,15 +410,17 @@ def function(name: str, value, shape: str = "x of shape (d,) to (d,)") -> Callab
     return value
 
 
-def start(x0, name: str = "x0") -> np.ndarray:
-    """The starting point as a new float64 vector of shape ``(d,)``, after checking that it is
-    a non-empty vector of finite numbers."""
+def start(x0, name: str = "x0", matrices: bool = False) -> np.ndarray:
+    """The starting point as a new float64 vector of shape ``(d,)`` (or, with ``matrices``, a
+    matrix of shape ``(m, n)``), after checking that it is non-empty and finite."""
     try:
         x = np.array(x0, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an array-like of numbers; got {x0!r}") from None
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"{name} must be a non-empty vector of shape (d,); got shape {x.shape}")
+    if x.ndim not in ((1, 2) if matrices else (1,)) or x.size == 0:
+        shapes = "vector of shape (d,) or matrix of shape (m, n)" if matrices else \
+            "vector of shape (d,)"
+        raise ValueError(f"{name} must be a non-empty {shapes}; got shape {x.shape}")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name} must be finite; got {x0!r}")
     return x

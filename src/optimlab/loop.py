@@ -1,6 +1,11 @@
 """Running optimizers: one run (:func:`run`, :func:`trace`), a given gradient sequence
 (:func:`replay`) and many settings at once (:func:`run_grid`), with one set of checks.
 
+The parameters are a vector, or a matrix for the rules that treat one as a matrix (Muon,
+Adafactor's factored path). A run records the points where the gradients are taken; with
+``points="evaluation"`` it records instead the points a user evaluates, which differ only for
+Schedule-Free AdamW (:meth:`optimlab.optimizers.Optimizer.evaluation_point`).
+
 Example:
     >>> import optimlab as ol
     >>> xs = ol.run(ol.sgd(lr=0.1), ol.functions.ill_conditioned_quadratic.grad, [9, -3], 2)
@@ -26,6 +31,10 @@ __all__ = ["DivergenceWarning", "Trace", "run", "trace", "replay", "run_grid"]
 
 Gradient = Callable[[np.ndarray], np.ndarray]
 
+# What a run records: where each gradient is taken (the parameters the rule updates), or the
+# point a user evaluates after each step (Optimizer.evaluation_point).
+POINTS = _checks.Choice(("gradient", "evaluation"))
+
 
 class DivergenceWarning(RuntimeWarning):
     """Emitted by :func:`run` when the iterates stop being finite (the run diverged)."""
@@ -36,17 +45,24 @@ class Trace:
     """Everything a run produced.
 
     Attributes:
-        xs: the iterates, shape ``(T + 1, d)``; row 0 is the start, row t the iterate after step t.
+        xs: the iterates, shape ``(T + 1, d)`` (``(T + 1, m, n)`` for a matrix); row 0 is the
+            start, row t the iterate after step t: the point where the gradient of step t + 1
+            is taken.
         grads: the gradient used at each step, shape ``(T, d)``; row t - 1 is evaluated at
             ``xs[t - 1]``.
         states: the optimizer's state after each step (``states[t - 1]`` after step t).
         diverged_at: the step whose result was not finite (and was dropped), or ``None``.
+        evaluated: the points a user evaluates, shaped like ``xs``: ``xs`` itself for every
+            rule but Schedule-Free AdamW, whose gradients are taken at ``y`` (``xs``) and
+            whose evaluation point is its average ``x``
+            (:meth:`optimlab.optimizers.Optimizer.evaluation_point`).
     """
 
     xs: np.ndarray
     grads: np.ndarray
     states: tuple[State, ...]
     diverged_at: int | None
+    evaluated: np.ndarray
 
 
 def _check_optimizer(optimizer) -> Optimizer:
@@ -69,6 +85,7 @@ def _steps(optimizer: Optimizer, x: np.ndarray, gradients: Iterable, first_check
     iterate that is not finite."""
     xs, grads, states = [x], [], []
     state = optimizer.init(x)
+    evaluated = [optimizer.evaluation_point(x, state)]
     for t, gradient_at in enumerate(gradients, start=1):
         # Overflow is how a divergent run ends: the DivergenceWarning below reports it once,
         # in place of numpy's overflow and invalid-value warnings.
@@ -83,17 +100,21 @@ def _steps(optimizer: Optimizer, x: np.ndarray, gradients: Iterable, first_check
                 f"the iterate stopped being finite at step {t}; returning the {t} finite "
                 f"iterates before it (a learning rate that is too large?)",
                 DivergenceWarning, stacklevel=4)
-            return _trace(xs, grads, states, x.size, diverged_at=t)
+            return _trace(xs, grads, states, evaluated, diverged_at=t)
         xs.append(x)
         grads.append(g)
         states.append(state)
-    return _trace(xs, grads, states, x.size, diverged_at=None)
+        evaluated.append(optimizer.evaluation_point(x, state))
+    return _trace(xs, grads, states, evaluated, diverged_at=None)
 
 
-def _trace(xs, grads, states, d: int, diverged_at) -> Trace:
-    return Trace(np.array(xs, dtype=np.float64).reshape(len(xs), d),
-                 np.array(grads, dtype=np.float64).reshape(len(grads), d),
-                 tuple(states), diverged_at)
+def _trace(xs, grads, states, evaluated, diverged_at) -> Trace:
+    shape = np.shape(xs[0])
+
+    def stacked(rows):
+        return np.array(rows, dtype=np.float64).reshape(len(rows), *shape)
+
+    return Trace(stacked(xs), stacked(grads), tuple(states), diverged_at, stacked(evaluated))
 
 
 def _finite_at_start(g, x):
@@ -105,7 +126,7 @@ def _run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
     _check_optimizer(optimizer)
     _checks.function("grad", grad)
     steps = _checks.integer("steps", steps)
-    x = _checks.start(x0)
+    x = _checks.start(x0, matrices=True)
     gradients = (lambda x, t: _check_gradient(grad(x.copy()), x.shape, t)
                  for _ in range(steps))
     return _steps(optimizer, x, gradients, _finite_at_start)
@@ -125,20 +146,27 @@ def trace(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> Trace:
     return _run(optimizer, grad, x0, steps)
 
 
-def run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> np.ndarray:
+def run(optimizer: Optimizer, grad: Gradient, x0, steps: int, *,
+        points: str = "gradient") -> np.ndarray:
     """Run ``optimizer`` on the gradient function ``grad`` for ``steps`` steps from ``x0``.
 
     Args:
         optimizer: an optimizer from :mod:`optimlab.optimizers`.
         grad: maps an array of shape ``(d,)`` to the gradient, shape ``(d,)``. Wrap it with
             :func:`optimlab.clip_by_global_norm` or :func:`optimlab.clip_by_value` to clip.
-        x0: the start, any array-like of ``d`` finite numbers (integers are fine).
+        x0: the start, any array-like of ``d`` finite numbers (integers are fine), or a
+            matrix of shape ``(m, n)`` (then ``grad`` maps a matrix to a matrix).
         steps: the number of steps, an integer >= 0.
+        points: ``"gradient"`` (default), the iterates, where each gradient is taken; or
+            ``"evaluation"``, the point a user evaluates after each step. The two differ only
+            for Schedule-Free AdamW, which takes its gradients at ``y`` and reports its
+            average ``x`` (what its reference's ``eval()`` gives).
 
     Returns:
-        A float64 array of shape ``(steps + 1, d)``: row 0 is ``x0``, row t the iterate after
-        step t. If an iterate stops being finite, the run stops, a :class:`DivergenceWarning`
-        names the step, and only the finite iterates before it are returned (fewer rows).
+        A float64 array of shape ``(steps + 1, d)`` (``(steps + 1, m, n)`` for a matrix): row
+        0 is ``x0``, row t the point after step t. If an iterate stops being finite, the run
+        stops, a :class:`DivergenceWarning` names the step, and only the finite points before
+        it are returned (fewer rows).
 
     Raises:
         ValueError: naming the parameter, for a non-optimizer, a negative ``steps``, a
@@ -151,7 +179,9 @@ def run(optimizer: Optimizer, grad: Gradient, x0, steps: int) -> np.ndarray:
         >>> ol.run(ol.adam(lr=0.2), q.grad, [9, -3], 100)[-1].round(4).tolist()
         [-0.092, -0.0132]
     """
-    return _run(optimizer, grad, x0, steps).xs
+    points = POINTS.validate("points", points)
+    done = _run(optimizer, grad, x0, steps)
+    return done.xs if points == "gradient" else done.evaluated
 
 
 def replay(optimizer: Optimizer, gradients, x0=None) -> Trace:
@@ -194,7 +224,8 @@ def replay(optimizer: Optimizer, gradients, x0=None) -> Trace:
     return _steps(optimizer, x, rows, lambda g, x: None)
 
 
-def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int) -> np.ndarray:
+def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int, *,
+             points: str = "gradient") -> np.ndarray:
     """Run several settings of one optimizer class from the same start, all in one batch.
 
     A hyperparameter sweep (a heat map of the final loss over learning rate × β, say) needs
@@ -209,20 +240,24 @@ def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int) ->
 
     Args:
         optimizers: ``n >= 1`` optimizers of the same class. Any numeric hyperparameter may
-            differ (``lr``, ``betas``, ``eps``, ``momentum``, ``weight_decay``, ...); options
-            that change the rule itself (``nesterov``, ``amsgrad``, ``centered``, ...) and a
-            learning-rate schedule must be the same for all.
+            differ (``lr``, ``betas``, ``eps``, ``momentum``, ``weight_decay``, ...), and so may
+            learning-rate schedules (each run takes its own schedule's rate at each step; the
+            ``lr`` of all runs must then be schedules); options that change the rule itself
+            (``nesterov``, ``amsgrad``, ``centered``, ...) must be the same for all.
         grad: a gradient vectorised over the leading axis, mapping shape ``(n, d)`` to
             ``(n, d)``, as :meth:`optimlab.functions.TestFunction.grad` is. A noisy gradient
             draws its noise for the whole batch at once, so its runs do not replay the noise
             that :func:`run` would see.
-        x0: the common start, ``d`` finite numbers.
+        x0: the common start, ``d`` finite numbers, or a matrix of shape ``(m, n)`` (then the
+            parameters have shape ``(n_runs, m, n)``).
         steps: the number of steps, an integer ``>= 0``.
+        points: ``"gradient"`` or ``"evaluation"``, as in :func:`run`.
 
     Returns:
-        A float64 array of shape ``(steps + 1, n, d)``: ``[t, k]`` is run ``k``'s iterate after
-        step ``t``. A run that diverges is NaN from the first step whose iterate is not finite
-        on, where :func:`run` would stop (it returns the rows before that step).
+        A float64 array of shape ``(steps + 1, n, d)`` (``(steps + 1, n, m, n)`` for a
+        matrix): ``[t, k]`` is run ``k``'s point after step ``t``. A run that diverges is NaN
+        from the first step whose iterate is not finite on, where :func:`run` would stop (it
+        returns the rows before that step).
 
     Raises:
         ValueError: naming the parameter, for an empty or mixed list of optimizers, an option
@@ -253,18 +288,22 @@ def run_grid(optimizers: Sequence[Optimizer], grad: Gradient, x0, steps: int) ->
                              f"({kind.__name__}); got {opt!r}")
     _checks.function("grad", grad, "x of shape (n, d) to (n, d)")
     steps = _checks.integer("steps", steps)
-    x = np.tile(_checks.start(x0), (len(optimizers), 1))
-    combined = batch(optimizers)
+    points = POINTS.validate("points", points)
+    start = _checks.start(x0, matrices=True)
+    x = np.array(np.broadcast_to(start, (len(optimizers), *start.shape)))
+    combined = batch(optimizers, start.ndim)
+    per_run = (len(optimizers),) + (1,) * start.ndim  # a run's flag against its parameters
 
     xs = np.full((steps + 1, *x.shape), np.nan)
-    xs[0] = x
-    alive = np.ones(len(optimizers), dtype=bool)
     state = combined.init(x)
+    xs[0] = x if points == "gradient" else combined.evaluation_point(x, state)
+    alive = np.ones(len(optimizers), dtype=bool)
     with np.errstate(all="ignore"):  # diverging runs overflow; they are marked, not warned
         for t in range(1, steps + 1):
             g = _check_gradient(grad(x.copy()), x.shape, t, "(one row per run)")
             x, state = combined.step(x, g, state)
-            alive &= np.all(np.isfinite(x), axis=1)
-            x = np.where(alive[:, None], x, np.nan)
-            xs[t] = x
+            alive &= np.all(np.isfinite(x), axis=tuple(range(1, x.ndim)))
+            x = np.where(alive.reshape(per_run), x, np.nan)
+            shown = x if points == "gradient" else combined.evaluation_point(x, state)
+            xs[t] = np.where(alive.reshape(per_run), shown, np.nan)
     return xs

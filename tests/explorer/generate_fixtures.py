@@ -23,7 +23,12 @@ from optimlab import functions
 from optimlab.optimizers import catalogue, from_options
 
 OUT = Path(__file__).with_name("fixtures.json")
-OPTIMIZERS = catalogue()["optimizers"]
+# Part 4's optimizers join the explorer once its JavaScript has their step functions (issue 24;
+# tests/registry.py says the same with Row.explorer, and tests/test_registry.py holds the two
+# to each other).
+NOT_YET_IN_THE_EXPLORER = ("schedule_free_adamw", "ademamix", "muon")
+OPTIMIZERS = {name: entry for name, entry in catalogue()["optimizers"].items()
+              if name not in NOT_YET_IN_THE_EXPLORER}
 # The test functions by their Python names (optimlab.functions.<name>).
 FUNCTIONS = {name: getattr(functions, name) for name in functions.__all__
              if any(getattr(functions, name) is f for f in functions.ALL)}

@@ -8,6 +8,7 @@ environment: torch is not a dependency of optimlab, and the tests only read the 
     python3 -m venv /tmp/torchvenv
     /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
     /tmp/torchvenv/bin/pip install lion-pytorch==0.2.5 torch-adopt==0.1.0
+    /tmp/torchvenv/bin/pip install schedulefree==1.4.1 pytorch-optimizer==4.1.0
     /tmp/torchvenv/bin/python tests/reference/generate.py            # every fixture
     /tmp/torchvenv/bin/python tests/reference/generate.py family_nadam_radam_adamax_lion.json
 
@@ -36,6 +37,14 @@ optimizer held when the case started (its parameter group, without the implement
 the reference's defaults for the rest. tests/test_reference.py requires optimlab to take each
 of them, with the same default, so a default changed in optimlab alone fails there.
 
+Part 4's optimizers (``part4_cases.py`` lists their cases): ``part4_schedule_free_ademamix.json``
+(Schedule-Free AdamW from schedulefree 1.4.1's ``AdamWScheduleFreeReference``, run in ``train()``
+mode and recording, after each step, what its ``eval()`` gives as ``evaluated``; AdEMAMix from
+pytorch-optimizer 4.1.0) and ``part4_muon.json`` (torch.optim.Muon, whose Newton-Schulz iteration
+runs in bfloat16 whatever the parameters' dtype: its cases say ``"precision": "bfloat16"`` and are
+compared within the tolerance the README states, and the file also holds torch's Newton-Schulz
+on its own, ``newton_schulz``), produced with torch 2.13.0+cpu under Python 3.11.
+
 Schedules: ``step_decay``, ``exponential_decay`` and ``cosine_decay`` are driven here by
 torch's own ``StepLR``, ``ExponentialLR`` and ``CosineAnnealingLR`` (so the fixture also shows
 that optimlab's formulas equal torch's schedulers); ``warmup_cosine`` has no torch scheduler
@@ -44,9 +53,13 @@ and is written out below from its definition, setting ``group["lr"]`` before eac
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 from pathlib import Path
+
+import part4_cases
 
 try:
     import torch
@@ -74,6 +87,9 @@ def objective(function: dict, x: torch.Tensor) -> torch.Tensor:
     if name == "diagonal_quadratic":  # curvatures and x0 may be matrices (Adafactor's path)
         curvatures = torch.tensor(function["curvatures"], dtype=torch.float64)
         return 0.5 * torch.sum(curvatures * x**2)
+    if name == "matrix_least_squares":  # 0.5 ||A X - B||_F^2 for a matrix X
+        a, b = (torch.tensor(function[k], dtype=torch.float64) for k in ("A", "B"))
+        return 0.5 * torch.sum((a @ x - b) ** 2)
     if name == "rosenbrock_chain":
         return torch.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
     raise ValueError(f"unknown function {name!r}")
@@ -108,11 +124,19 @@ def optimizer_class_of(name: str):
     if name == "ADOPT":
         from adopt import ADOPT
         return ADOPT
+    if name == "ScheduleFreeAdamW":
+        from schedulefree import AdamWScheduleFreeReference
+        return AdamWScheduleFreeReference
+    if name == "AdEMAMix":
+        from pytorch_optimizer import AdEMAMix
+        return AdEMAMix
     return getattr(torch.optim, name)
 
 
 # Parameter-group entries that choose how torch computes, not what: they change no trajectory.
-IMPLEMENTATION_FLAGS = {"params", "foreach", "fused", "capturable", "differentiable"}
+# Schedule-Free's reference also keeps its step counter, running sums and mode in the group.
+IMPLEMENTATION_FLAGS = {"params", "foreach", "fused", "capturable", "differentiable",
+                        "k", "train_mode", "weight_sum", "lr_max", "scheduled_lr"}
 
 
 def as_json(value):
@@ -125,9 +149,13 @@ def as_json(value):
 
 
 def settings_of(optimizer) -> dict:
-    """Every hyperparameter of the reference optimizer's one parameter group."""
-    return {key: as_json(value) for key, value in optimizer.param_groups[0].items()
-            if key not in IMPLEMENTATION_FLAGS}
+    """Every hyperparameter of the reference optimizer's one parameter group (and
+    pytorch-optimizer's ``maximize``, which it keeps on the optimizer, not in the group)."""
+    settings = {key: as_json(value) for key, value in optimizer.param_groups[0].items()
+                if key not in IMPLEMENTATION_FLAGS}
+    if type(optimizer).__module__.startswith("pytorch_optimizer"):
+        settings.setdefault("maximize", optimizer.maximize)
+    return settings
 
 
 def run_case(case: dict) -> dict:
@@ -147,6 +175,11 @@ def run_case(case: dict) -> dict:
             kwargs["lr"] = rate(1)
     optimizer = optimizer_class_([x], **kwargs)
     settings = settings_of(optimizer)
+    schedule_free = case["optimizer"] == "ScheduleFreeAdamW"
+    if schedule_free:
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints each switch of mode
+            optimizer.train()  # gradients are taken at y, in train mode
+    evaluated = [x.detach().tolist()]
     if schedule is not None and rate is None:
         scheduler = getattr(torch.optim.lr_scheduler, scheduler_name)(
             optimizer, **translate(schedule["arguments"]))
@@ -167,7 +200,13 @@ def run_case(case: dict) -> dict:
         if scheduler is not None:
             scheduler.step()
         trajectory.append(x.detach().tolist())
-    return {**case, "settings": settings, "lrs": rates, "trajectory": trajectory}
+        if schedule_free:
+            with contextlib.redirect_stdout(io.StringIO()):  # it prints each switch of mode
+                optimizer.eval()
+                evaluated.append(x.detach().tolist())
+                optimizer.train()
+    result = {**case, "settings": settings, "lrs": rates, "trajectory": trajectory}
+    return {**result, "evaluated": evaluated} if schedule_free else result
 
 
 def case(name, optimizer, kwargs, function, x0, steps, schedule=None, clip=None):
@@ -491,6 +530,8 @@ FIXTURES = {
     "family_nadam_radam_adamax_lion.json": family_nadam_radam_adamax_lion_cases,
     "family_adafactor_adopt.json": family_adafactor_adopt_cases,
     "keywords_maximize_decoupled.json": keywords_cases,
+    "part4_schedule_free_ademamix.json": lambda: part4_cases.schedule_free_ademamix_cases(case),
+    "part4_muon.json": lambda: part4_cases.muon_cases(case),
 }
 
 
@@ -503,6 +544,10 @@ def versions(specs: list[dict]) -> dict:
     if any(spec["optimizer"] == "ADOPT" for spec in specs):
         from importlib.metadata import version
         found["torch_adopt_version"] = version("torch-adopt")
+    for optimizer, (key, package) in part4_cases.VERSIONS.items():
+        if any(spec["optimizer"] == optimizer for spec in specs):
+            from importlib.metadata import version
+            found[key] = version(package)
     return found
 
 
@@ -513,6 +558,7 @@ def write(filename: str):
         **versions(specs),
         "dtype": "float64",
         "cases": [run_case(spec) for spec in specs],
+        **{key: make() for key, make in part4_cases.EXTRAS.get(filename, {}).items()},
     }
     output = FOLDER / filename
     output.write_text(json.dumps(fixture, indent=1) + "\n")

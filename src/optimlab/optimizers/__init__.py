@@ -4,7 +4,10 @@ One module per rule family, as in ``torch/optim``: :mod:`.sgd`, :mod:`.ewma_mome
 own, not in torch), :mod:`.adagrad`, :mod:`.rmsprop`, :mod:`.adam` (Adam and AdamW),
 and Adam's family: :mod:`.nadam`, :mod:`.radam`, :mod:`.adamax`, :mod:`.lion` (from
 lion-pytorch, as torch has no Lion), :mod:`.adafactor` (torch's Adafactor) and :mod:`.adopt`
-(ADOPT, as its authors' ``torch-adopt``).
+(ADOPT, as its authors' ``torch-adopt``); and three of 2024-25: :mod:`.schedule_free`
+(Schedule-Free AdamW, as the ``schedulefree`` package's reference implementation),
+:mod:`.ademamix` (AdEMAMix, as ``pytorch-optimizer``'s) and :mod:`.muon` (torch's Muon, for
+matrices).
 
 Every optimizer is a small frozen dataclass of hyperparameters (``Adam``), made by the class or
 by its lowercase function (``adam``) with the same arguments; the hyperparameters are checked
@@ -42,12 +45,15 @@ from .adafactor import Adafactor, adafactor
 from .adagrad import Adagrad, adagrad
 from .adam import Adam, AdamW, adam, adamw
 from .adamax import Adamax, adamax
+from .ademamix import AdEMAMix, ademamix
 from .adopt import ADOPT, adopt
 from .ewma_momentum import EWMAMomentum, ewma_momentum
 from .lion import Lion, lion
+from .muon import Muon, muon
 from .nadam import NAdam, nadam
 from .radam import RAdam, radam
 from .rmsprop import RMSprop, rmsprop
+from .schedule_free import ScheduleFreeAdamW, schedule_free_adamw
 from .sgd import SGD, sgd
 
 __all__ = [
@@ -66,6 +72,9 @@ __all__ = [
     "Adafactor",
     "Lion",
     "ADOPT",
+    "ScheduleFreeAdamW",
+    "AdEMAMix",
+    "Muon",
     "sgd",
     "ewma_momentum",
     "adagrad",
@@ -78,6 +87,9 @@ __all__ = [
     "adafactor",
     "lion",
     "adopt",
+    "schedule_free_adamw",
+    "ademamix",
+    "muon",
 ]
 # catalogue and from_options are public too, but __all__ lists the optimizers alone (with their
 # State and interface): pages and tests iterate its lowercase names as the optimizers' functions.

@@ -99,12 +99,20 @@ class Optimizer(_checks.Declared):
         """One update: parameters ``x``, gradient ``g`` at ``x``; returns ``(x_new, state_new)``."""
         raise NotImplementedError
 
+    def evaluation_point(self, x: np.ndarray, state: State) -> np.ndarray:
+        """The point a user evaluates (a model's weights for validation, a point's loss) once
+        ``step`` has returned ``x`` and ``state``: ``x`` itself, except for rules that take
+        their gradients elsewhere than where they report (Schedule-Free AdamW's average)."""
+        return x
+
     def signed(self, g: np.ndarray) -> np.ndarray:
         """The gradient as the rule uses it: ``-g`` with ``maximize`` (as torch flips it)."""
         return -g if getattr(self, "maximize", False) else g
 
     def learning_rate(self, t: int) -> float:
         """The learning rate used at step ``t`` (t = 1, 2, ...)."""
+        if isinstance(self.lr, _Rates):  # a batch's schedules, one rate per run
+            return self.lr(t)
         if callable(self.lr):
             value = float(self.lr(t))
             if not math.isfinite(value) or value < 0:
@@ -150,6 +158,26 @@ def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
     return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
+class _Rates:
+    """Several schedules as one, for a batch of runs: at step ``t``, the column of each run's
+    own rate (each checked as :meth:`Optimizer.learning_rate` checks one)."""
+
+    def __init__(self, schedules: list, dimensions: int):
+        # Runs that share a schedule (the seeds of one setting) ask it once per step.
+        self.schedules = list(dict.fromkeys(schedules))
+        self.rows = np.array([self.schedules.index(schedule) for schedule in schedules])
+        self.shape = (len(schedules),) + (1,) * dimensions
+
+    def __call__(self, t: int) -> np.ndarray:
+        rates = []
+        for schedule in self.schedules:
+            value = float(schedule(t))
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(SCHEDULE_RETURNED.format(value=repr(value), t=t))
+            rates.append(value)
+        return np.array(rates)[self.rows].reshape(self.shape)
+
+
 def _same(a, b) -> bool:
     try:
         return bool(a == b) and type(a) is type(b)
@@ -157,27 +185,32 @@ def _same(a, b) -> bool:
         return a is b
 
 
-def _column(name: str, values: list):
-    """One hyperparameter for a batch: the shared value, or a column of per-run values."""
+def _column(name: str, values: list, dimensions: int = 1):
+    """One hyperparameter for a batch: the shared value, or a column of per-run values shaped
+    ``(n, 1)`` against parameters of shape ``(n, d)`` (``(n, 1, 1)`` against matrices)."""
     first = values[0]
     if all(_same(value, first) for value in values[1:]):
         return first
     if isinstance(first, tuple):
-        return tuple(_column(f"{name}[{i}]", [value[i] for value in values])
+        return tuple(_column(f"{name}[{i}]", [value[i] for value in values], dimensions)
                      for i in range(len(first)))
+    if all(callable(value) for value in values):  # each run's schedule, one column
+        return _Rates(values, dimensions)
     if any(callable(value) for value in values):
-        raise ValueError(f"run_grid can only vary numeric hyperparameters; {name} is a "
-                         f"schedule that differs across the optimizers: got {values!r}")
-    if any(isinstance(value, (bool, np.bool_)) for value in values):
+        raise ValueError(f"run_grid cannot mix schedules and numbers in {name}; give every "
+                         f"run a schedule (schedules.constant for a fixed rate): got {values!r}")
+    # A flag, a choice (a string) or None (no warm-up, say) picks the rule itself.
+    if any(value is None or isinstance(value, (bool, np.bool_, str)) for value in values):
         raise ValueError(f"run_grid cannot vary {name}, an option that changes the update "
                          f"rule itself; keep it fixed per grid (run one grid per value): "
                          f"got {values!r}")
-    return np.asarray(values, dtype=float)[:, None]
+    return np.asarray(values, dtype=float).reshape(len(values), *(1,) * dimensions)
 
 
-def batch(optimizers: list[Optimizer]) -> Optimizer:
+def batch(optimizers: list[Optimizer], dimensions: int = 1) -> Optimizer:
     """One optimizer of the same class whose differing numeric hyperparameters are columns of
-    shape ``(n, 1)``, so that a step on parameters of shape ``(n, d)`` is ``n`` separate steps.
+    shape ``(n, 1)``, so that a step on parameters of shape ``(n, d)`` is ``n`` separate steps
+    (``(n, 1, 1)`` with ``dimensions=2``, for parameters of shape ``(n, m, k)``).
 
     Every optimizer was checked when it was made; the batch is assembled without the checks,
     which are written for single values."""
@@ -186,6 +219,6 @@ def batch(optimizers: list[Optimizer]) -> Optimizer:
     for spec in dataclasses.fields(kind):
         if spec.init:
             values = [getattr(opt, spec.name) for opt in optimizers]
-            object.__setattr__(combined, spec.name, _column(spec.name, values))
+            object.__setattr__(combined, spec.name, _column(spec.name, values, dimensions))
     object.__setattr__(combined, "batched", True)
     return combined
