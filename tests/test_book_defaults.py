@@ -99,6 +99,9 @@ NOT_QUOTES = [
      "step numbers (the values are the defaults' own, quoted elsewhere on the page)"),
     ("ademamix", r"AdEMAMix with its defaults ($\alpha$, $\beta_3$ as set above)",
      "no value quoted (the digit is beta3's index)"),
+    ("ademamix", "the package, as `pytorch-optimizer`, by default (`weight_decouple` = "
+                 "{glue:text}`mix-pkg-decouple`)",
+     "the default is glued from the package (the digit is the paper's Algorithm 1)"),
     ("adopt", "The clip is the authors' default in `torch-adopt`",
      "the clip (t - 1)^(1/4) is not a hyperparameter"),
     ("benchmarks", "every optimizer keeps its defaults except the learning rate",
