@@ -123,7 +123,7 @@ def test_the_book_is_built_for_this_repository_with_warnings_as_errors():
     from build_book import book_command
 
     command = book_command("_config.yml")
-    assert {"--warningiserror", "--nitpick", "--keep-going"} <= set(command), command
+    assert {"--warningiserror", "--nitpick", "--keep-going", "--all"} <= set(command), command
 
 
 def test_permissions_are_least():

@@ -198,9 +198,14 @@ def origin_repository(root: Path) -> str | None:
 
 def book_command(config: str, verbose: bool = False, builder: str = "html") -> list[str]:
     """Jupyter Book's build of the current folder: warnings are errors (broken references too),
-    and every error is reported before it stops; without `verbose`, no progress lines."""
+    and every error is reported before it stops; without `verbose`, no progress lines.
+
+    Every page is read and written again (`--all`, Sphinx's fresh environment; the execution
+    cache still spares the kernels): an incremental Sphinx build keeps the old search index for
+    the pages it does not write, so that it lost their search entries and kept terms of text
+    since removed, and differed from a clean build (tests/test_site.py)."""
     executable = Path(sys.executable).with_name("jupyter-book")
-    return [str(executable), "build", ".", "--builder", builder, "--config", config,
+    return [str(executable), "build", ".", "--builder", builder, "--config", config, "--all",
             "--warningiserror", "--nitpick", "--keep-going", *([] if verbose else ["--quiet"])]
 
 
@@ -308,6 +313,10 @@ def main(argv: list[str]) -> int:
     report = json.loads(report_file.read_text(encoding="utf-8"))
     report_file.unlink()
     say("rendering the site with Sphinx (warnings are errors)")
+    # Sphinx starts from the search index it finds in the output and keeps the words of text
+    # since removed (with no page left); without it, the pages it writes (all of them) make the
+    # whole index, as a clean build does.
+    (build / "html" / "searchindex.js").unlink(missing_ok=True)
     status, problems = run_book_build(book_command(config, args.verbose), args.verbose)
     if status != 0:
         say(f"Sphinx failed (warnings are errors): {count(problems, 'warning or error')} "
