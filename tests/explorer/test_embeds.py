@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import normalised
+from registry import ROWS
 from optimlab.optimizers import catalogue, from_options
 
 HERE = Path(__file__).resolve().parent
@@ -99,7 +100,10 @@ def offered(check: dict, name: str):
 
 def every_parameter():
     entries = catalogue()
+    in_explorer = {row.name for row in ROWS if row.explorer}
     for owner, entry in entries["optimizers"].items():
+        if owner not in in_explorer:  # Part 4's, not yet offered (tests/registry.py)
+            continue
         for parameter in entry["hyperparameters"]:
             yield owner, parameter
     for name in ("warmup_steps", "step_size", "gamma"):
@@ -136,7 +140,9 @@ def test_every_parameter_the_explorer_offers_has_a_ui_row_inside_its_bounds(in_n
 
 
 def test_every_optimizer_of_the_catalogue_has_a_javascript_rule(in_node):
-    assert sorted(in_node("rules")) == sorted(catalogue()["optimizers"])
+    # every one the registry offers in the explorer (Part 4's three are not yet: registry.py)
+    assert sorted(in_node("rules")) == sorted(row.name for row in ROWS if row.explorer)
+    assert {row.name for row in ROWS} == set(catalogue()["optimizers"])
 
 
 def test_the_drawing_reads_no_global():
