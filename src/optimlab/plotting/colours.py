@@ -104,6 +104,9 @@ _ALIASES = {
     "nesterov momentum": "Nesterov",
     "nag": "Nesterov",
     "rmsprop": "RMSProp",
+    # the catalogue's class names, as the benchmark page labels its runs
+    "ewmamomentum": "Momentum",
+    "schedulefreeadamw": "Schedule-Free AdamW",
 }
 def _words(label: str) -> str:
     """A label with its words joined by single spaces, lower case: "Schedule-Free AdamW",
